@@ -1,0 +1,71 @@
+-- The master's item rows before defaults: on_hand summed over the children, every other field
+-- from the first child (accounts.yaml order) that gives it, field by field.
+with
+
+items as (
+
+    select * from {{ ref('stg_items') }}
+
+),
+
+child_accounts as (
+
+    select * from {{ ref('int_child_accounts') }}
+
+),
+
+child_items as (
+
+    select
+        items.*,
+        child_accounts.position
+
+    from items
+    inner join child_accounts
+        on items.account_id = child_accounts.account_id
+
+),
+
+combined as (
+
+    select
+        'master' as account_id,
+        item_code,
+        location,
+        {%- for column in item_first_wins_columns() %}
+        {%- if column == 'order_cycle_unit' %}
+        -- the unit goes with the order cycle it qualifies
+        first(order_cycle_unit order by position) filter (where order_cycle is not null)
+            as order_cycle_unit,
+        {%- else %}
+        first({{ column }} order by position) filter (where {{ column }} is not null)
+            as {{ column }},
+        {%- endif %}
+        {%- endfor %}
+        sum(on_hand) as on_hand,
+        list(account_id order by position) as source_account_ids
+
+    from child_items
+    group by
+        item_code,
+        location
+
+),
+
+final as (
+
+    select
+        account_id,
+        item_code,
+        location,
+        on_hand,
+        {%- for column in item_first_wins_columns() %}
+        {{ column }},
+        {%- endfor %}
+        source_account_ids
+
+    from combined
+
+)
+
+select * from final

@@ -1,0 +1,169 @@
+-- Stock position per planning item. on_hand as imported: items.on_hand, else the last on_hand
+-- seen in transactions, else 0. on_order: open orders to receive. backorders: dated orders to
+-- ship. available: on_hand less undated orders to ship (rule 3). Master: sums over children.
+with
+
+planning_items as (
+
+    select * from {{ ref('int_planning_items') }}
+
+),
+
+transactions as (
+
+    select * from {{ ref('stg_transactions') }}
+
+),
+
+open_orders as (
+
+    select * from {{ ref('int_open_orders_delivery') }}
+
+),
+
+orders_to_ship as (
+
+    select * from {{ ref('int_orders_to_ship_split') }}
+
+),
+
+child_accounts as (
+
+    select * from {{ ref('int_child_accounts') }}
+
+),
+
+last_seen_on_hand as (
+
+    select
+        account_id,
+        item_code,
+        location,
+        last(on_hand order by date, source_file, source_row) as on_hand
+
+    from transactions
+    where on_hand is not null
+    group by all
+
+),
+
+on_order as (
+
+    select
+        account_id,
+        item_code,
+        location,
+        sum(qty) as on_order
+
+    from open_orders
+    group by all
+
+),
+
+to_ship as (
+
+    select
+        account_id,
+        item_code,
+        location,
+        sum(backorder_qty) as backorders,
+        sum(undated_qty) as undated_to_ship
+
+    from orders_to_ship
+    group by all
+
+),
+
+child_positions as (
+
+    select
+        planning_items.account_id,
+        planning_items.item_code,
+        planning_items.location,
+        coalesce(planning_items.on_hand, last_seen_on_hand.on_hand, 0) as on_hand,
+        case
+            when planning_items.on_hand is not null then 'items'
+            when last_seen_on_hand.on_hand is not null then 'transactions'
+            else 'none'
+        end as on_hand_source,
+        coalesce(on_order.on_order, 0) as on_order,
+        coalesce(to_ship.backorders, 0) as backorders,
+        coalesce(to_ship.undated_to_ship, 0) as undated_to_ship
+
+    from planning_items
+    left join last_seen_on_hand
+        on planning_items.account_id = last_seen_on_hand.account_id
+        and planning_items.item_code = last_seen_on_hand.item_code
+        and planning_items.location = last_seen_on_hand.location
+    left join on_order
+        on planning_items.account_id = on_order.account_id
+        and planning_items.item_code = on_order.item_code
+        and planning_items.location = on_order.location
+    left join to_ship
+        on planning_items.account_id = to_ship.account_id
+        and planning_items.item_code = to_ship.item_code
+        and planning_items.location = to_ship.location
+    where planning_items.account_id <> 'master'
+
+),
+
+children as (
+
+    select
+        *,
+        on_hand < 0 as on_hand_negative
+
+    from child_positions
+
+),
+
+master as (
+
+    select
+        'master' as account_id,
+        children.item_code,
+        children.location,
+        sum(children.on_hand) as on_hand,
+        'children' as on_hand_source,
+        sum(children.on_order) as on_order,
+        sum(children.backorders) as backorders,
+        sum(children.undated_to_ship) as undated_to_ship,
+        -- any child's negative on hand is a back-order there, whatever the sum
+        bool_or(children.on_hand_negative) as on_hand_negative
+
+    from children
+    inner join child_accounts
+        on children.account_id = child_accounts.account_id
+    group by
+        children.item_code,
+        children.location
+
+),
+
+unioned as (
+
+    select * from children
+    union all
+    select * from master
+
+),
+
+final as (
+
+    select
+        account_id,
+        item_code,
+        location,
+        on_hand,
+        on_hand_negative,
+        on_hand_source,
+        on_order,
+        backorders,
+        undated_to_ship,
+        on_hand - undated_to_ship as available
+
+    from unioned
+
+)
+
+select * from final

@@ -1,0 +1,1 @@
+"""Tributary's Dagster code location: thin assets over the ``tributary`` domain package."""

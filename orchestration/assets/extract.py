@@ -1,0 +1,72 @@
+"""Extract: each account's connection into the lake, one partition per account."""
+
+
+import dagster as dg
+
+from orchestration.partitions import accounts_partitions
+from orchestration.resources.home import TributaryHome
+from tributary.contract import PIECES
+from tributary.lake import Lake
+from tributary.loading import AccountLoadError, load_account, registry_rows
+
+EXTRACT_GROUP = "extract"
+LAKE_TABLES = [*PIECES, "rejected_rows", "load_status"]
+ACCOUNT_DATA_KEYS = [dg.AssetKey(["lake", table]) for table in LAKE_TABLES]
+REGISTRY_KEY = dg.AssetKey(["lake", "accounts"])
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            key,
+            group_name=EXTRACT_GROUP,
+            description=f"Validated `{key.path[-1]}` of each child account, as Parquet in "
+            f"lake/raw (one partition per account).",
+            kinds={"parquet"},
+        )
+        for key in ACCOUNT_DATA_KEYS
+    ],
+    partitions_def=accounts_partitions,
+    can_subset=False,
+    # Loads of different accounts may run side by side; each writes only its own folders.
+    op_tags={"tributary/step": "extract"},
+)
+def account_data(context: dg.AssetExecutionContext, tributary_home: TributaryHome):
+    """Read, validate and atomically replace one account's data in the lake."""
+    account_id = context.partition_key
+    home = tributary_home.home
+    config = home.load()
+    try:
+        report = load_account(home, config, account_id, progress=context.log.info)
+    except AccountLoadError as exc:
+        raise dg.Failure(
+            description=str(exc),
+            metadata={"account": account_id, "previous_data": "kept"},
+        ) from exc
+    for warning in report.warnings:
+        context.log.warning(f"{account_id}: {warning}")
+    for key in ACCOUNT_DATA_KEYS:
+        table = key.path[-1]
+        ok, rejected = report.per_piece.get(table, (0, 0))
+        metadata = {
+            "load_id": report.load_id,
+            "unchanged": report.unchanged,
+            "rows_loaded": report.rows_loaded if table == "load_status" else ok,
+            "rows_rejected": report.rows_rejected if table == "load_status" else rejected,
+        }
+        if table == "load_status":
+            metadata["seconds"] = round(report.seconds, 3)
+        yield dg.MaterializeResult(asset_key=key, metadata=metadata)
+
+
+@dg.asset(
+    key=REGISTRY_KEY,
+    group_name=EXTRACT_GROUP,
+    description="The accounts registry from accounts.yaml (master first, children in order).",
+    kinds={"parquet"},
+)
+def account_registry(tributary_home: TributaryHome) -> dg.MaterializeResult:
+    config = tributary_home.config()
+    rows = registry_rows(config)
+    Lake(tributary_home.home.lake).write_registry(rows)
+    return dg.MaterializeResult(metadata={"accounts": len(rows) - 1})

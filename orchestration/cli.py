@@ -1,0 +1,291 @@
+"""`tributary`: set up a home, manage its accounts, run the pipeline, open the UI."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tributary.config import (
+    PERIODS,
+    Account,
+    Config,
+    ConfigError,
+    Connection,
+    Home,
+    Master,
+)
+
+app = typer.Typer(
+    help="Tributary: roll child accounts up into one master and plan it.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+accounts_app = typer.Typer(help="Add, list and remove child accounts.", no_args_is_help=True)
+app.add_typer(accounts_app, name="accounts")
+
+HomeOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--home",
+        help="Home folder (default: $TRIBUTARY_HOME, then ./tributary-home).",
+        show_default=False,
+    ),
+]
+
+
+def _fail(message: str) -> None:
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(2)
+
+
+def _load(home: Home) -> Config:
+    try:
+        return home.load()
+    except ConfigError as exc:
+        _fail(str(exc))
+        raise  # unreachable
+
+
+@app.command()
+def init(
+    home: HomeOption = None,
+    name: Annotated[str, typer.Option(help="Master account name.")] = "Master",
+    period: Annotated[str, typer.Option(help="Aggregation period: day, week or month.")] = "week",
+    currency: Annotated[str, typer.Option(help="Master's base currency.")] = "USD",
+    service_level: Annotated[float, typer.Option(help="Default service level.")] = 0.95,
+    horizon: Annotated[
+        int | None, typer.Option(help="Forecast horizon in periods (default one year).")
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option(help="Fix 'today' (YYYY-MM-DD) for reproducible runs.")
+    ] = None,
+) -> None:
+    """Create a home folder with an accounts.yaml holding the master block."""
+    target = Home.resolve(home)
+    if target.exists():
+        _fail(f"{target.accounts_file} already exists")
+    if period not in PERIODS:
+        _fail(f"--period must be one of {', '.join(PERIODS)}")
+    try:
+        master = Master(
+            name=name,
+            period=period,
+            currency=currency,
+            service_level=service_level,
+            horizon_periods=horizon,
+            as_of=date.fromisoformat(as_of) if as_of else None,
+        )
+        target.save(Config(master=master, accounts=[]))
+    except (ConfigError, ValueError) as exc:
+        _fail(str(exc))
+    typer.echo(f"created {target.accounts_file}")
+
+
+@accounts_app.command("add")
+def accounts_add(
+    account_id: Annotated[str, typer.Argument(help="Short id: lower case, digits, _.")],
+    path: Annotated[str, typer.Option(help="Folder with the account's files (relative: home).")],
+    home: HomeOption = None,
+    name: Annotated[str | None, typer.Option(help="Display name.")] = None,
+    currency: Annotated[str | None, typer.Option(help="Account currency.")] = None,
+    date_format: Annotated[
+        str | None, typer.Option(help="Date format of the files, e.g. %m/%d/%Y (default ISO).")
+    ] = None,
+    column: Annotated[
+        list[str] | None,
+        typer.Option(help="Map a header to a contract column: 'Header=column'. Repeatable."),
+    ] = None,
+    to: Annotated[
+        str, typer.Option(help="Account to add the connection to; only the master takes them.")
+    ] = "master",
+) -> None:
+    """Add a child account (the first one creates the master)."""
+    target = Home.resolve(home)
+    config = _load(target) if target.exists() else Config()
+    if to != "master":
+        if any(a.id == to for a in config.accounts):
+            _fail(
+                f"'{to}' is a child account and cannot hold children: add connections to the "
+                "master (--to master)"
+            )
+        _fail(f"no account '{to}'; connections are added to the master")
+    created_master = config.master is None
+    if created_master:
+        config.master = Master(currency=currency or "USD")
+    columns = {}
+    for mapping in column or []:
+        if "=" not in mapping:
+            _fail(f"--column '{mapping}' must look like 'Header=column'")
+        header, _, target_column = mapping.partition("=")
+        columns[header.strip()] = target_column.strip()
+    if any(a.id == account_id for a in config.accounts):
+        _fail(f"account '{account_id}' already exists")
+    config.accounts.append(
+        Account(
+            id=account_id,
+            name=name or account_id,
+            currency=currency or config.master.currency,
+            connection=Connection(type="csv", path=path, date_format=date_format,
+                                  columns=columns),
+        )
+    )
+    try:
+        target.save(config)
+    except ConfigError as exc:
+        _fail(str(exc))
+    if created_master:
+        typer.echo(f"created the master account in {target.accounts_file}")
+    typer.echo(f"added account '{account_id}' ({path}); load it with `tributary run`")
+
+
+@accounts_app.command("list")
+def accounts_list(home: HomeOption = None) -> None:
+    """List the master and its child accounts with their last load."""
+    from tributary.lake import Lake
+
+    target = Home.resolve(home)
+    config = _load(target)
+    if config.master is None:
+        typer.echo("no master yet: add an account with `tributary accounts add`")
+        return
+    master = config.master
+    typer.echo(
+        f"master: {master.name} (period {master.period}, {master.currency}, "
+        f"as of {master.today().isoformat()})"
+    )
+    lake = Lake(target.lake)
+    for account in config.accounts:
+        status = lake.status(account.id)
+        if status is None:
+            state = "never loaded"
+        elif status.status == "ok":
+            state = (
+                f"ok, {status.rows_loaded:,} rows, {status.rows_rejected:,} rejected, loaded "
+                f"{status.last_loaded_at}"
+            )
+        else:
+            state = f"STALE: {status.last_error}"
+        typer.echo(
+            f"  {account.id:<16} {account.name:<28} {account.connection.type}:"
+            f"{account.connection.path}  [{state}]"
+        )
+
+
+@accounts_app.command("remove")
+def accounts_remove(
+    account_id: str,
+    home: HomeOption = None,
+    keep_data: Annotated[bool, typer.Option(help="Keep its files in the lake.")] = False,
+) -> None:
+    """Remove a child account from accounts.yaml and its data from the lake."""
+    from tributary.lake import Lake
+
+    target = Home.resolve(home)
+    config = _load(target)
+    try:
+        config.account(account_id)
+    except ConfigError as exc:
+        _fail(str(exc))
+    config.accounts = [a for a in config.accounts if a.id != account_id]
+    target.save(config)
+    if not keep_data:
+        Lake(target.lake).drop_account(account_id)
+    typer.echo(f"removed account '{account_id}'; run `tributary run` to rebuild the master")
+
+
+@app.command()
+def run(
+    accounts: Annotated[
+        list[str] | None, typer.Argument(help="Accounts to load (default: all).")
+    ] = None,
+    home: HomeOption = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Dagster logs.")] = False,
+) -> None:
+    """Load the given accounts (or all), then rebuild everything downstream."""
+    from orchestration.runner import run_pipeline
+
+    target = Home.resolve(home)
+    _load(target)
+    try:
+        summary = run_pipeline(
+            target, accounts or None, echo=typer.echo, log_level="INFO" if verbose else "ERROR"
+        )
+    except ConfigError as exc:
+        _fail(str(exc))
+    _print_outcome(target, summary.seconds)
+    if not summary.ok:
+        raise typer.Exit(1)
+
+
+def _print_outcome(target: Home, seconds: float) -> None:
+    typer.echo("")
+    typer.echo(f"finished in {seconds:.1f}s")
+    typer.echo(f"warehouse: {target.warehouse}  (schema `marts`)")
+    typer.echo(f"  query:   duckdb {target.warehouse} \"select * from marts.accounts\"")
+    typer.echo(f"  open UI: tributary ui --home {target.root}")
+
+
+@app.command()
+def demo(
+    home: Annotated[
+        Path, typer.Option("--home", help="Where to write the demo home.")
+    ] = Path("tributary-demo"),
+    force: Annotated[bool, typer.Option(help="Replace an existing demo home.")] = False,
+) -> None:
+    """Write a demo home with three child accounts and run the whole pipeline on it."""
+    from orchestration.runner import run_pipeline
+    from tributary.demo import write_demo_home
+
+    target = Home.resolve(home)
+    if target.root.exists() and any(target.root.iterdir()):
+        if not force and not (target.root / "accounts.yaml").exists():
+            _fail(f"{target.root} exists and is not a Tributary home; choose another --home")
+        if force:
+            shutil.rmtree(target.root)
+    started = time.perf_counter()
+    config = write_demo_home(target.root)
+    typer.echo(
+        f"demo home written to {target.root}: {len(config.accounts)} child accounts "
+        f"({', '.join(a.id for a in config.accounts)})"
+    )
+    summary = run_pipeline(target, echo=typer.echo, log_level="ERROR")
+    _print_outcome(target, time.perf_counter() - started)
+    if summary.failed:
+        typer.echo("some accounts failed to load (see above)")
+    if not summary.warehouse_ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def ui(
+    home: HomeOption = None,
+    port: Annotated[int, typer.Option(help="Port of the web UI.")] = 3000,
+) -> None:
+    """Open the Dagster UI on a home (runs `dagster dev`)."""
+    from orchestration.runner import prepare_instance
+
+    target = Home.resolve(home)
+    _load(target)
+    prepare_instance(target)
+    workspace = Path(__file__).resolve().parents[1] / "workspace.yaml"
+    env = dict(os.environ)
+    typer.echo(f"Dagster UI for {target.root} on http://127.0.0.1:{port}")
+    raise typer.Exit(
+        subprocess.call(
+            [sys.executable, "-m", "dagster", "dev", "-w", str(workspace), "-p", str(port)],
+            env=env,
+        )
+    )
+
+
+if __name__ == "__main__":
+    app()

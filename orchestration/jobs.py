@@ -1,0 +1,84 @@
+"""Jobs and the nightly schedule."""
+
+
+import dagster as dg
+
+from orchestration.assets.extract import ACCOUNT_DATA_KEYS, EXTRACT_GROUP, REGISTRY_KEY
+from orchestration.partitions import accounts_partitions, sync_account_partitions
+from orchestration.resources.home import TributaryHome
+from tributary.loading import AccountLoadError, load_account
+
+refresh_account_job = dg.define_asset_job(
+    "refresh_account",
+    selection=dg.AssetSelection.assets(*ACCOUNT_DATA_KEYS),
+    partitions_def=accounts_partitions,
+    description="Load one account (pick its partition); the warehouse rebuilds after it.",
+)
+
+build_warehouse_job = dg.define_asset_job(
+    "build_warehouse",
+    selection=dg.AssetSelection.all()
+    - dg.AssetSelection.groups(EXTRACT_GROUP)
+    | dg.AssetSelection.assets(REGISTRY_KEY),
+    description="Rebuild everything downstream of the lake: registry, dbt models and tests.",
+)
+
+
+class LoadAllConfig(dg.Config):
+    accounts: list[str] = []  # empty: every account in accounts.yaml
+
+
+@dg.op(tags={"tributary/step": "extract"})
+def load_accounts(
+    context: dg.OpExecutionContext, config: LoadAllConfig, tributary_home: TributaryHome
+) -> None:
+    """Load each account on its own: one failure keeps that account's old data, not the rest."""
+    home = tributary_home.home
+    settings = home.load()
+    sync_account_partitions(context.instance, settings)
+    chosen = config.accounts or [a.id for a in settings.accounts]
+    failures = {}
+    for account_id in chosen:
+        context.log.info(f"loading account {account_id}")
+        try:
+            report = load_account(home, settings, account_id, progress=context.log.info)
+        except AccountLoadError as exc:
+            failures[account_id] = str(exc)
+            context.log.error(str(exc))
+            continue
+        for warning in report.warnings:
+            context.log.warning(f"{account_id}: {warning}")
+        context.log.info(
+            f"{account_id}: {report.rows_loaded:,} rows loaded, {report.rows_rejected:,} "
+            f"rejected in {report.seconds:.1f}s"
+            + (" (unchanged input: nothing rewritten)" if report.unchanged else "")
+        )
+        for key in ACCOUNT_DATA_KEYS:
+            context.log_event(
+                dg.AssetMaterialization(
+                    asset_key=key,
+                    partition=account_id,
+                    metadata={"load_id": report.load_id, "unchanged": report.unchanged},
+                )
+            )
+    if failures:
+        raise dg.Failure(
+            description=f"{len(failures)} of {len(chosen)} account loads failed; their previous "
+            "data was kept: " + "; ".join(failures.values()),
+            metadata={"failed_accounts": ", ".join(failures)},
+        )
+
+
+@dg.job(description="Load data from all connections (or those given in config), one by one.")
+def load_all_accounts():
+    load_accounts()
+
+
+@dg.schedule(
+    cron_schedule="0 2 * * *",
+    job=load_all_accounts,
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="Nightly: load every account; the warehouse rebuilds when the loads land.",
+)
+def nightly_refresh():
+    return dg.RunRequest()

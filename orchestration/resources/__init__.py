@@ -1,0 +1,3 @@
+from orchestration.resources.home import TributaryHome
+
+__all__ = ["TributaryHome"]

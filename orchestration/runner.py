@@ -1,0 +1,120 @@
+"""Run the Dagster graph in this process for one home: what `tributary run` and the tests use."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import dagster as dg
+
+from tributary.config import ConfigError, Home
+
+DAGSTER_YAML = """\
+# Dagster instance of this Tributary home: SQLite run and event storage in this folder.
+# For PostgreSQL in production see the README's "Production" section.
+telemetry:
+  enabled: false
+"""
+
+
+@dataclass
+class RunSummary:
+    loaded: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    warehouse_ok: bool = False
+    warehouse_error: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and self.warehouse_ok
+
+
+def prepare_instance(home: Home) -> dg.DagsterInstance:
+    """Point Dagster and dbt at this home and open its (SQLite) instance."""
+    home.dagster_home.mkdir(parents=True, exist_ok=True)
+    dagster_yaml = home.dagster_home / "dagster.yaml"
+    if not dagster_yaml.exists():
+        dagster_yaml.write_text(DAGSTER_YAML)
+    os.environ["TRIBUTARY_HOME"] = str(home.root)
+    os.environ["DAGSTER_HOME"] = str(home.dagster_home)
+    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    return dg.DagsterInstance.get()
+
+
+def _error_text(result: dg.ExecuteInProcessResult) -> str:
+    messages = []
+    for event in result.all_events:
+        if event.is_step_failure and event.step_failure_data:
+            error = event.step_failure_data.error
+            user = event.step_failure_data.user_failure_data
+            text = user.description if user and user.description else None
+            messages.append(text or (error.message.strip() if error else "step failed"))
+    return "; ".join(messages) or "run failed"
+
+
+def run_pipeline(
+    home: Home,
+    accounts: list[str] | None = None,
+    echo: Callable[[str], None] = print,
+    log_level: str = "WARNING",
+) -> RunSummary:
+    """Load the given accounts (all by default), then rebuild everything downstream."""
+    from orchestration.definitions import build_definitions
+    from orchestration.partitions import sync_account_partitions
+
+    started = time.perf_counter()
+    config = home.load()
+    if not config.accounts:
+        raise ConfigError(
+            f"{home.accounts_file} lists no accounts: add one with `tributary accounts add`"
+        )
+    chosen = accounts or [a.id for a in config.accounts]
+    for account_id in chosen:
+        config.account(account_id)  # unknown ids fail before anything runs
+    instance = prepare_instance(home)
+    sync_account_partitions(instance, config)
+    defs = build_definitions(str(home.root))
+    loggers = {"loggers": {"console": {"config": {"log_level": log_level}}}}
+    summary = RunSummary()
+
+    # Each account is its own run of the partitioned extract asset, so one failure stays there.
+    refresh = defs.resolve_job_def("refresh_account")
+    for account_id in chosen:
+        echo(f"[load] {account_id} ...")
+        t0 = time.perf_counter()
+        result = refresh.execute_in_process(
+            partition_key=account_id, instance=instance, raise_on_error=False, run_config=loggers
+        )
+        if result.success:
+            summary.loaded.append(account_id)
+            status = _status_line(home, account_id)
+            echo(f"[load] {account_id}: {status} ({time.perf_counter() - t0:.1f}s)")
+        else:
+            summary.failed[account_id] = _error_text(result)
+            echo(f"[load] {account_id}: FAILED, previous data kept: {summary.failed[account_id]}")
+
+    echo("[build] warehouse: dbt models and tests ...")
+    t0 = time.perf_counter()
+    result = defs.resolve_job_def("build_warehouse").execute_in_process(
+        instance=instance, raise_on_error=False, run_config=loggers
+    )
+    summary.warehouse_ok = result.success
+    if result.success:
+        echo(f"[build] warehouse: done ({time.perf_counter() - t0:.1f}s)")
+    else:
+        summary.warehouse_error = _error_text(result)
+        echo(f"[build] warehouse: FAILED: {summary.warehouse_error}")
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _status_line(home: Home, account_id: str) -> str:
+    from tributary.lake import Lake
+
+    status = Lake(home.lake).status(account_id)
+    if status is None:
+        return "loaded"
+    return f"{status.rows_loaded:,} rows loaded, {status.rows_rejected:,} rejected"

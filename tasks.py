@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""The README's commands, with nothing but Python 3.11+: `python3 tasks.py demo|test|lint|bench`.
+
+Creates `.venv` from the lock file the first time (and again when the lock changes), then runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+STAMP = VENV / ".tributary-installed"
+LOCK_FILES = ("requirements.lock", "pyproject.toml")
+
+
+def _lock_digest() -> str:
+    digest = hashlib.sha256()
+    for name in LOCK_FILES:
+        digest.update((ROOT / name).read_bytes())
+    return digest.hexdigest()
+
+
+def _run(*args: str | Path, env: dict[str, str] | None = None) -> int:
+    return subprocess.call([str(a) for a in args], cwd=ROOT, env=env)
+
+
+def install() -> None:
+    """Install the locked dependencies and this project into .venv (skipped when up to date)."""
+    if sys.version_info < (3, 11):
+        sys.exit(f"Tributary needs Python 3.11 or newer; this is {sys.version.split()[0]}")
+    wanted = _lock_digest()
+    if STAMP.exists() and STAMP.read_text() == wanted:
+        return
+    if not (BIN / "python").exists():
+        print("creating .venv ...", flush=True)
+        venv.create(VENV, with_pip=True)
+    print("installing locked dependencies into .venv (first run takes a minute or two) ...",
+          flush=True)
+    pip = [BIN / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    if _run(*pip, "-r", "requirements.lock") or _run(*pip, "--no-deps", "-e", "."):
+        sys.exit("installing dependencies failed (see pip's message above)")
+    STAMP.write_text(wanted)
+
+
+def main(argv: list[str]) -> int:
+    commands = {
+        "install": [],
+        "demo": [BIN / "tributary", "demo", "--home", "tributary-demo", "--force"],
+        "test": [BIN / "python", "-m", "pytest"],
+        "lint": [BIN / "ruff", "check", "."],
+        "bench": [BIN / "python", "bench/load.py"],
+    }
+    if not argv or argv[0] not in commands:
+        print(f"usage: python3 tasks.py {{{'|'.join(commands)}}} [extra args]")
+        return 2
+    install()
+    command = commands[argv[0]]
+    if not command:
+        return 0
+    env = dict(os.environ, DBT_SEND_ANONYMOUS_USAGE_STATS="false")
+    return _run(*command, *argv[1:], env=env)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

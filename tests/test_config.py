@@ -1,0 +1,82 @@
+"""accounts.yaml: the master block, children, and what is refused."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tributary.config import ConfigError, Home, parse_config
+
+VALID = """
+master:
+  name: Group
+  period: month
+  currency: EUR
+  service_level: 0.9
+  as_of: 2025-06-30
+accounts:
+  - id: shop
+    name: Web shop
+    currency: USD
+    connection: {type: csv, path: data/shop, date_format: "%m/%d/%Y", columns: {SKU: item_code}}
+  - id: erp
+    connection: {type: csv, path: /abs/erp}
+"""
+
+
+def test_valid_file_parses_with_defaults():
+    config = parse_config(VALID)
+    assert config.master.period == "month"
+    assert config.master.today() == date(2025, 6, 30)
+    assert config.master.horizon == 12  # one year of months by default
+    shop, erp = config.accounts
+    assert shop.connection.columns == {"SKU": "item_code"}
+    assert shop.connection.date_format == "%m/%d/%Y"
+    assert erp.name == "erp" and erp.currency == "EUR"  # defaults: id, master's currency
+
+
+def test_round_trip_through_a_home(tmp_path):
+    home = Home(tmp_path)
+    config = parse_config(VALID)
+    home.save(config)
+    assert home.load() == config
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("accounts:\n  - {id: a, connection: {path: x}}\n", "no `master:` block"),
+        ("master: {period: year}\n", "master.period must be one of day, week, month"),
+        ("master: {service_level: 1}\n", "service_level must be in [0, 1)"),
+        (
+            "master: {}\naccounts:\n  - {id: a, connection: {path: x},"
+            " accounts: [{id: b, connection: {path: y}}]}\n",
+            "a child account cannot hold children",
+        ),
+        ("master: {}\naccounts:\n  - {id: master, connection: {path: x}}\n", "not be 'master'"),
+        ("master: {}\naccounts:\n  - {id: Bad-Id, connection: {path: x}}\n", "lower-case"),
+        (
+            "master: {}\naccounts:\n  - {id: a, connection: {path: x}}\n"
+            "  - {id: a, connection: {path: y}}\n",
+            "listed twice",
+        ),
+        ("master: {}\naccounts:\n  - {id: a, connection: {type: ftp, path: x}}\n",
+         "connection type 'ftp' is not supported"),
+        ("master: {as_of: yesterday}\n", "not an ISO date"),
+        ("master: [\n", "not valid YAML"),
+    ],
+)
+def test_invalid_files_are_refused_with_the_reason(text, message):
+    with pytest.raises(ConfigError) as error:
+        parse_config(text)
+    assert message in str(error.value)
+
+
+def test_home_resolution_order(tmp_path, monkeypatch):
+    monkeypatch.setenv("TRIBUTARY_HOME", str(tmp_path / "from-env"))
+    assert Home.resolve().root == tmp_path / "from-env"
+    assert Home.resolve(tmp_path / "flag").root == tmp_path / "flag"
+    monkeypatch.delenv("TRIBUTARY_HOME")
+    monkeypatch.chdir(tmp_path)
+    assert Home.resolve().root == tmp_path / "tributary-home"

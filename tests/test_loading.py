@@ -1,0 +1,162 @@
+"""Loading one account into the lake: unreadable files, atomic replacement, idempotence."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from tributary.config import Account, Config, Connection, Home, Master
+from tributary.contract import PIECES
+from tributary.lake import Lake
+from tributary.loading import AccountLoadError, load_account
+
+
+def make_home(tmp_path: Path, files: dict[str, str | bytes], **connection) -> tuple[Home, Config]:
+    folder = tmp_path / "data" / "shop"
+    folder.mkdir(parents=True)
+    for name, content in files.items():
+        mode = "wb" if isinstance(content, bytes) else "w"
+        with open(folder / name, mode) as handle:
+            handle.write(content)
+    home = Home(tmp_path)
+    config = Config(
+        master=Master(name="Group", as_of=None),
+        accounts=[
+            Account("shop", "Shop", "EUR", Connection(type="csv", path="data/shop", **connection))
+        ],
+    )
+    home.save(config)
+    return home, config
+
+
+GOOD = "date,item_code,qty_sold\n2024-01-02,A,3\n2024-01-03,A,2\n2024-01-03,B,x\n"
+
+
+def test_load_writes_every_piece_and_the_rejected_rows(tmp_path):
+    home, config = make_home(tmp_path, {"transactions.csv": GOOD})
+    report = load_account(home, config, "shop")
+    assert (report.rows_loaded, report.rows_rejected) == (2, 1)
+    lake = Lake(home.lake)
+    for piece in PIECES:
+        assert (lake.partition(piece, "shop") / "part-0.parquet").exists(), piece
+    assert lake.read("items", "shop").empty  # absent file = no rows, not an error
+    rejected = lake.read("rejected_rows", "shop")
+    assert rejected[["source_file", "row_number", "column_name", "value"]].values.tolist() == [
+        ["transactions.csv", 4, "qty_sold", "x"]
+    ]
+    assert rejected.loc[0, "load_id"] == report.load_id
+    status = lake.status("shop")
+    assert (status.status, status.rows_loaded, status.rows_rejected) == ("ok", 2, 1)
+
+
+def test_reloading_the_same_input_changes_nothing(tmp_path):
+    home, config = make_home(tmp_path, {"transactions.csv": GOOD})
+    first = load_account(home, config, "shop")
+    lake = Lake(home.lake)
+    before = {p: (lake.partition(p, "shop") / "part-0.parquet").read_bytes() for p in PIECES}
+    status_before = lake.status("shop")
+    second = load_account(home, config, "shop")
+    assert second.unchanged and second.load_id == first.load_id
+    after = {p: (lake.partition(p, "shop") / "part-0.parquet").read_bytes() for p in PIECES}
+    assert before == after
+    assert lake.status("shop") == status_before
+
+
+def test_forced_reload_of_the_same_input_writes_identical_data(tmp_path):
+    home, config = make_home(tmp_path, {"transactions.csv": GOOD})
+    load_account(home, config, "shop")
+    lake = Lake(home.lake)
+    before = lake.read("transactions", "shop")
+    load_account(home, config, "shop", force=True)
+    pd.testing.assert_frame_equal(before, lake.read("transactions", "shop"))
+
+
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        ({"items.csv": "item_code\nA\n"}, "transactions.csv: required file missing"),
+        ({"transactions.csv": ""}, "empty file: no header row"),
+        ({"transactions.csv": "date,item_code\n2024-01-02,A\n"}, "qty_sold missing"),
+        (
+            {"transactions.csv": "date,item_code,qty_sold\n2024-01-02,Caf\xe9,1\n".encode("latin-1")},
+            "not UTF-8 text",
+        ),
+        (
+            {"transactions.csv": GOOD, "transactions.parquet": b"PAR1"},
+            "both transactions.csv and transactions.parquet",
+        ),
+        ({"transactions.parquet": b"not parquet at all"}, "not a readable Parquet file"),
+    ],
+)
+def test_unreadable_input_fails_the_account_with_a_named_file(tmp_path, files, message):
+    home, config = make_home(tmp_path, files)
+    with pytest.raises(AccountLoadError) as error:
+        load_account(home, config, "shop")
+    assert "account 'shop'" in str(error.value)
+    assert message in str(error.value)
+    status = Lake(home.lake).status("shop")
+    assert status.status == "failed" and message in status.last_error
+
+
+def test_failed_load_keeps_the_previous_good_data(tmp_path):
+    home, config = make_home(tmp_path, {"transactions.csv": GOOD})
+    load_account(home, config, "shop")
+    lake = Lake(home.lake)
+    good = lake.read("transactions", "shop")
+    (tmp_path / "data" / "shop" / "transactions.csv").write_text("date;item\n")
+    with pytest.raises(AccountLoadError):
+        load_account(home, config, "shop")
+    pd.testing.assert_frame_equal(good, lake.read("transactions", "shop"))
+    status = lake.status("shop")
+    assert status.status == "failed"
+    assert status.rows_loaded == 2 and status.last_loaded_at is not None
+
+
+def test_a_swap_interrupted_by_a_crash_is_repaired_by_the_next_load(tmp_path):
+    home, config = make_home(tmp_path, {"transactions.csv": GOOD})
+    load_account(home, config, "shop")
+    lake = Lake(home.lake)
+    good = lake.read("transactions", "shop")
+    # The state a crash between the two renames of a swap leaves: the old folder set aside,
+    # the new one not yet in place.
+    stash = home.lake / ".previous" / "shop-x-1" / "transactions" / "account=shop"
+    stash.parent.mkdir(parents=True)
+    os.rename(lake.partition("transactions", "shop"), stash)
+    lake.recover("shop")
+    pd.testing.assert_frame_equal(good, lake.read("transactions", "shop"))
+    assert not stash.exists()
+
+
+def test_parquet_input_is_read_like_csv(tmp_path):
+    table = pa.table(
+        {
+            "Date": pa.array(pd.to_datetime(["2024-01-02", "2024-01-03"]).date, pa.date32()),
+            "SKU": ["A", "B"],
+            "qty_sold": [1.5, 2.0],
+            "outlier": [True, None],
+        }
+    )
+    home, config = make_home(tmp_path, {}, columns={"SKU": "item_code"})
+    pq.write_table(table, tmp_path / "data" / "shop" / "transactions.parquet")
+    load_account(home, config, "shop")
+    frame = Lake(home.lake).read("transactions", "shop")
+    assert frame["item_code"].tolist() == ["A", "B"]
+    assert frame["qty_sold"].tolist() == [1.5, 2.0]
+    assert [str(d) for d in frame["date"]] == ["2024-01-02", "2024-01-03"]
+    assert frame["outlier"].tolist()[0] is True
+
+
+def test_unknown_files_and_columns_are_warned_about(tmp_path):
+    home, config = make_home(
+        tmp_path,
+        {"transactions.csv": "date,item_code,qty_sold,note\n2024-01-02,A,1,hi\n",
+         "readme.txt": "hello"},
+    )
+    report = load_account(home, config, "shop")
+    assert any("readme.txt" in w for w in report.warnings)
+    assert any("note" in w for w in report.warnings)

@@ -1,0 +1,299 @@
+"""Parsing and rejection rules of the data contract, one piece of text at a time."""
+
+from __future__ import annotations
+
+import io
+import math
+
+import pandas as pd
+import pytest
+
+from tributary.connectors.folder import RawTable, UnreadableFile
+from tributary.contract import PIECES, normalize_header
+from tributary.validation import validate_piece
+
+
+def validate(piece: str, csv: str, **kwargs):
+    frame = pd.read_csv(io.StringIO(csv), dtype=str, keep_default_na=False, na_filter=False)
+    return validate_piece(PIECES[piece], RawTable(f"{piece}.csv", frame, 2), **kwargs)
+
+
+def reasons(result) -> list[tuple[int, str, str]]:
+    return [
+        (row.row_number, row.column_name, row.reason) for row in result.rejected.itertuples()
+    ]
+
+
+# -- headers --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("header", "column"),
+    [
+        ("Item code", "item_code"),
+        ("Qty sold", "qty_sold"),
+        ("  DATE ", "date"),
+        ("Sales price/unit", "sales_price"),
+        ("On hand change", "on_hand_change"),
+        ("Transaction revenue", "revenue"),
+    ],
+)
+def test_document_headers_match_transaction_columns(header, column):
+    piece = PIECES["transactions"]
+    normalized = normalize_header(header)
+    assert piece.aliases.get(normalized, normalized) == column
+
+
+@pytest.mark.parametrize(
+    ("header", "column"),
+    [
+        ("Lead time", "lead_time_days"),
+        ("Supplier's item code", "supplier_item_code"),
+        ("Supplier\u2019s currency", "supplier_currency"),
+        ("# of periods for safety stock", "safety_stock_periods"),
+        ("Inventory value/unit", "inventory_value_per_unit"),
+        ("Weight/unit", "weight_per_unit"),
+        ("Shelf life, days", "shelf_life_days"),
+        ("DC name", "dc_name"),
+    ],
+)
+def test_document_headers_match_item_columns(header, column):
+    piece = PIECES["items"]
+    normalized = normalize_header(header)
+    assert piece.aliases.get(normalized, normalized) == column
+
+
+def test_explicit_column_map_wins():
+    result = validate(
+        "transactions",
+        "Posting date,SKU,Qty\n2024-01-02,A,3\n",
+        column_map={"Posting date": "date", "SKU": "item_code", "Qty": "qty_sold"},
+    )
+    assert result.frame[["item_code", "qty_sold"]].to_dict("records") == [
+        {"item_code": "A", "qty_sold": 3.0}
+    ]
+
+
+def test_missing_required_column_fails_the_file_naming_it():
+    with pytest.raises(UnreadableFile) as error:
+        validate("transactions", "date,item_code\n2024-01-02,A\n")
+    assert "transactions.csv" in str(error.value)
+    assert "qty_sold" in str(error.value)
+
+
+def test_two_headers_for_one_column_fail_the_file():
+    with pytest.raises(UnreadableFile, match="both map to column 'qty_sold'"):
+        validate("transactions", "date,item_code,Qty sold,qty_sold\n2024-01-02,A,1,1\n")
+
+
+def test_unknown_column_is_reported_once_as_a_warning():
+    result = validate("transactions", "date,item_code,qty_sold,colour\n2024-01-02,A,1,x\n")
+    assert len(result.warnings) == 1
+    assert "colour" in result.warnings[0]
+    assert len(result.frame) == 1
+
+
+def test_info_columns_become_item_attributes_and_categories_a_list():
+    result = validate(
+        "items",
+        "item_code,info_color,Item category,Item sub-category,item_category_3\n"
+        "A,red,Tools,,Small\nB,,Tools,,\n",
+    )
+    rows = result.frame.set_index("item_code")
+    assert rows.loc["A", "attributes"] == '{"color": "red"}'
+    assert rows.loc["B", "attributes"] == "{}"
+    # An empty level inside the hierarchy is kept; empty levels at the end are dropped.
+    assert rows.loc["A", "item_categories"] == ["Tools", "", "Small"]
+    assert rows.loc["B", "item_categories"] == ["Tools"]
+
+
+# -- values ---------------------------------------------------------------------------------
+
+
+def test_empty_location_and_channel_mean_none_given():
+    result = validate("transactions", "date,item_code,qty_sold,location,channel\n2024-01-02,A,1,,\n")
+    assert result.frame.loc[0, "location"] == ""
+    assert result.frame.loc[0, "channel"] == ""
+
+
+def test_empty_optional_number_is_not_given():
+    result = validate("transactions", "date,item_code,qty_sold,revenue\n2024-01-02,A,1,\n")
+    assert math.isnan(result.frame.loc[0, "revenue"])
+
+
+@pytest.mark.parametrize("word", ["1", "true", "TRUE", "Yes", "yes"])
+def test_true_booleans(word):
+    result = validate("transactions", f"date,item_code,qty_sold,outlier\n2024-01-02,A,1,{word}\n")
+    assert bool(result.frame.loc[0, "outlier"]) is True
+
+
+@pytest.mark.parametrize("word", ["0", "false", "No", "NO"])
+def test_false_booleans(word):
+    result = validate("transactions", f"date,item_code,qty_sold,outlier\n2024-01-02,A,1,{word}\n")
+    assert bool(result.frame.loc[0, "outlier"]) is False
+
+
+def test_other_boolean_rejects_the_row():
+    result = validate("transactions", "date,item_code,qty_sold,outlier\n2024-01-02,A,1,maybe\n")
+    assert result.frame.empty
+    assert reasons(result) == [(2, "outlier", "not a boolean (use 1/true/yes or 0/false/no)")]
+    assert result.rejected.loc[0, "value"] == "maybe"
+
+
+def test_iso_date_with_time_keeps_the_day():
+    result = validate("transactions", "date,item_code,qty_sold\n2024-03-31T17:45:00,A,1\n")
+    assert str(result.frame.loc[0, "date"]) == "2024-03-31"
+
+
+def test_declared_date_format_is_used():
+    result = validate(
+        "transactions", "date,item_code,qty_sold\n12/30/2023,A,1\n", date_format="%m/%d/%Y"
+    )
+    assert str(result.frame.loc[0, "date"]) == "2023-12-30"
+
+
+def test_unparseable_date_rejects_the_row_with_file_row_and_value():
+    result = validate("transactions", "date,item_code,qty_sold\n2024-01-02,A,1\n31.02.2024,A,1\n")
+    assert len(result.frame) == 1
+    rejected = result.rejected.iloc[0]
+    assert (rejected.source_file, rejected.row_number, rejected.column_name, rejected.value) == (
+        "transactions.csv",
+        3,
+        "date",
+        "31.02.2024",
+    )
+    assert rejected.reason.startswith("not a date")
+
+
+def test_fractional_quantities_are_kept():
+    result = validate("transactions", "date,item_code,qty_sold\n2024-01-02,ROPE,2.5\n")
+    assert result.frame.loc[0, "qty_sold"] == 2.5
+
+
+def test_negative_qty_sold_is_a_return_not_an_error():
+    result = validate("transactions", "date,item_code,qty_sold\n2024-01-02,A,-2\n")
+    assert result.frame.loc[0, "qty_sold"] == -2.0
+    assert result.rejected.empty
+
+
+def test_non_numeric_quantity_rejects_the_row():
+    result = validate("transactions", "date,item_code,qty_sold\n2024-01-02,A,three\n")
+    assert reasons(result) == [(2, "qty_sold", "not a number")]
+
+
+def test_missing_required_value_rejects_the_row():
+    result = validate("transactions", "date,item_code,qty_sold\n2024-01-02,,1\n")
+    assert reasons(result) == [(2, "item_code", "required value missing")]
+
+
+def test_negative_on_hand_in_items_is_kept():
+    result = validate("items", "item_code,on_hand\nA,-4\n")
+    assert result.frame.loc[0, "on_hand"] == -4.0
+    assert result.rejected.empty
+
+
+@pytest.mark.parametrize(
+    ("piece", "csv", "expected"),
+    [
+        ("items", "item_code,service_level\nA,1\n", ("service_level", "must be less than 1")),
+        ("items", "item_code,service_level\nA,-0.1\n", ("service_level", "must be at least 0")),
+        (
+            "items",
+            "item_code,order_cycle_unit\nA,fortnights\n",
+            ("order_cycle_unit", "must be one of periods, days, lead_times"),
+        ),
+        ("items", "item_code,max_containers\nA,1.5\n", ("max_containers", "not a whole number")),
+        (
+            "orders_to_receive",
+            "item_code,qty,delivery_date\nA,0,2024-01-01\n",
+            ("qty", "must be greater than 0"),
+        ),
+        (
+            "orders_to_receive",
+            "item_code,qty,delivery_date,order_type\nA,1,2024-01-01,gift\n",
+            ("order_type", "must be one of purchase, transfer, manufacturing"),
+        ),
+        (
+            "orders_to_receive",
+            "item_code,qty\nA,1\n",
+            ("delivery_date", "delivery_date or sendout_date is required"),
+        ),
+        ("orders_to_ship", "item_code,qty\nA,-1\n", ("qty", "must be greater than 0")),
+        ("bom", "finished_code,material_code,batch_rounding\nF,M,0\n",
+         ("batch_rounding", "must be at least 1")),
+        ("bom", "finished_code,material_code,qty_per_batch\nF,M,0\n",
+         ("qty_per_batch", "must be greater than 0")),
+        (
+            "promotions",
+            "item_code,start_date,end_date,discount\nA,2024-01-01,2024-01-07,1.5\n",
+            ("discount", "must be at most 1"),
+        ),
+        (
+            "promotions",
+            "item_code,start_date,end_date,discount\nA,2024-01-07,2024-01-01,0.2\n",
+            ("end_date", "end_date is before start_date"),
+        ),
+        ("substitutions", "item_code,target_code,multiplier\nK,C,0\n",
+         ("multiplier", "must be greater than 0")),
+        (
+            "batches",
+            "item_code,batch_code,on_hand\nA,B1,3\n",
+            None,  # expiration_date column missing: the file fails (checked below)
+        ),
+    ],
+)
+def test_rejection_reasons(piece, csv, expected):
+    if expected is None:
+        with pytest.raises(UnreadableFile, match="expiration_date"):
+            validate(piece, csv)
+        return
+    result = validate(piece, csv)
+    assert result.frame.empty
+    assert reasons(result) == [(2, *expected)]
+
+
+def test_each_problem_of_a_row_is_listed_but_the_row_counts_once():
+    result = validate("transactions", "date,item_code,qty_sold\nnope,,x\n")
+    assert {r[1] for r in reasons(result)} == {"date", "qty_sold"}
+    assert result.rows_rejected == 1
+
+
+# -- keys and loops ---------------------------------------------------------------------------
+
+
+def test_duplicate_key_first_row_wins_rest_rejected():
+    result = validate("items", "item_code,location,on_hand\nA,L1,5\nA,L1,9\nA,L2,1\nA,L1,7\n")
+    assert result.frame[["location", "on_hand"]].values.tolist() == [["L1", 5.0], ["L2", 1.0]]
+    assert reasons(result) == [
+        (3, "item_code+location", "duplicate key"),
+        (5, "item_code+location", "duplicate key"),
+    ]
+    assert result.rejected.loc[0, "value"] == "A|L1"
+
+
+def test_a_rejected_row_does_not_win_the_key():
+    result = validate("items", "item_code,location,on_hand\nA,L1,lots\nA,L1,9\n")
+    assert result.frame["on_hand"].tolist() == [9.0]
+    assert reasons(result) == [(2, "on_hand", "not a number")]
+
+
+def test_bom_loop_rejects_the_rows_of_the_loop_and_names_it():
+    result = validate(
+        "bom", "finished_code,material_code\nA,B\nB,C\nC,A\nA,D\nE,E\n"
+    )
+    assert result.frame[["finished_code", "material_code"]].values.tolist() == [["A", "D"]]
+    loop_reasons = {r[0]: r[2] for r in reasons(result)}
+    assert loop_reasons[2] == "BOM loop: loop among A, B, C"
+    assert loop_reasons[6] == "BOM loop: E -> E"
+
+
+def test_substitution_loop_is_rejected():
+    result = validate("substitutions", "item_code,target_code\nK1,K2\nK2,K1\nK3,C\n")
+    assert result.frame["item_code"].tolist() == ["K3"]
+    assert {r[2] for r in reasons(result)} == {"substitution loop: K1 -> K2 -> K1"}
+
+
+def test_rows_keep_their_file_and_row_number():
+    result = validate("transactions", "date,item_code,qty_sold\n2024-01-02,A,1\n2024-01-03,B,2\n")
+    assert result.frame["source_row"].tolist() == [2, 3]
+    assert set(result.frame["source_file"]) == {"transactions.csv"}

@@ -1,0 +1,1 @@
+"""Connectors turn a connection into raw tables of text, one per piece."""
