@@ -33,7 +33,7 @@ def _run(*args: str | Path, env: dict[str, str] | None = None) -> int:
 
 def install() -> None:
     """Install the locked dependencies and this project into .venv (skipped when up to date)."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - this file may run on an old python3
         sys.exit(f"Tributary needs Python 3.11 or newer; this is {sys.version.split()[0]}")
     wanted = _lock_digest()
     if STAMP.exists() and STAMP.read_text() == wanted:
@@ -41,8 +41,10 @@ def install() -> None:
     if not (BIN / "python").exists():
         print("creating .venv ...", flush=True)
         venv.create(VENV, with_pip=True)
-    print("installing locked dependencies into .venv (first run takes a minute or two) ...",
-          flush=True)
+    print(
+        "installing locked dependencies into .venv (first run takes a minute or two) ...",
+        flush=True,
+    )
     pip = [BIN / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     if _run(*pip, "-r", "requirements.lock") or _run(*pip, "--no-deps", "-e", "."):
         sys.exit("installing dependencies failed (see pip's message above)")

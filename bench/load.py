@@ -62,8 +62,10 @@ def main() -> None:
     try:
         t0 = time.perf_counter()
         path = generate(root / "data" / "big", args.lines)
-        print(f"generated {args.lines:,} lines ({path.stat().st_size / 1e6:.0f} MB) "
-              f"in {time.perf_counter() - t0:.1f}s (not counted)")
+        print(
+            f"generated {args.lines:,} lines ({path.stat().st_size / 1e6:.0f} MB) "
+            f"in {time.perf_counter() - t0:.1f}s (not counted)"
+        )
 
         # The parts, for where the time goes.
         t0 = time.perf_counter()
@@ -77,23 +79,30 @@ def main() -> None:
         home = Home(root)
         config = Config(
             master=Master(name="Bench"),
-            accounts=[Account("big", "Big store", "USD",
-                              Connection(path="data/big", date_format="%m/%d/%Y"))],
+            accounts=[
+                Account(
+                    "big", "Big store", "USD", Connection(path="data/big", date_format="%m/%d/%Y")
+                )
+            ],
         )
         home.save(config)
         t0 = time.perf_counter()
         report = load_account(home, config, "big")
         total = time.perf_counter() - t0
-        print(f"load of one account, {report.rows_loaded + report.rows_rejected:,} lines "
-              f"({report.rows_rejected:,} rejected):")
+        print(
+            f"load of one account, {report.rows_loaded + report.rows_rejected:,} lines "
+            f"({report.rows_rejected:,} rejected):"
+        )
         print(f"  total          {total:6.2f} s   {args.lines / total:>12,.0f} rows/s")
         print("measured apart, on the same file:")
         print(f"  read CSV       {t_read:6.2f} s")
         print(f"  validate       {t_validate:6.2f} s   (parse, pandera, keys)")
         t0 = time.perf_counter()
         again = load_account(home, config, "big")
-        print(f"reload, unchanged input: {time.perf_counter() - t0:.2f} s "
-              f"(unchanged={again.unchanged})")
+        print(
+            f"reload, unchanged input: {time.perf_counter() - t0:.2f} s "
+            f"(unchanged={again.unchanged})"
+        )
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)

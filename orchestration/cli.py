@@ -134,8 +134,7 @@ def accounts_add(
             id=account_id,
             name=name or account_id,
             currency=currency or config.master.currency,
-            connection=Connection(type="csv", path=path, date_format=date_format,
-                                  columns=columns),
+            connection=Connection(type="csv", path=path, date_format=date_format, columns=columns),
         )
     )
     try:
@@ -230,15 +229,15 @@ def _print_outcome(target: Home, seconds: float) -> None:
     typer.echo("")
     typer.echo(f"finished in {seconds:.1f}s")
     typer.echo(f"warehouse: {target.warehouse}  (schema `marts`)")
-    typer.echo(f"  query:   duckdb {target.warehouse} \"select * from marts.accounts\"")
+    typer.echo(f'  query:   duckdb {target.warehouse} "select * from marts.accounts"')
     typer.echo(f"  open UI: tributary ui --home {target.root}")
 
 
 @app.command()
 def demo(
-    home: Annotated[
-        Path, typer.Option("--home", help="Where to write the demo home.")
-    ] = Path("tributary-demo"),
+    home: Annotated[Path, typer.Option("--home", help="Where to write the demo home.")] = Path(
+        "tributary-demo"
+    ),
     force: Annotated[bool, typer.Option(help="Replace an existing demo home.")] = False,
 ) -> None:
     """Write a demo home with three child accounts and run the whole pipeline on it."""

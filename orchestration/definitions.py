@@ -18,7 +18,6 @@ from orchestration.sensors import account_partitions_sensor
 from tributary.config import Home
 
 
-
 def build_definitions(home: str | None = None) -> dg.Definitions:
     """Definitions bound to one home folder (default: ``TRIBUTARY_HOME`` or ./tributary-home)."""
     return dg.Definitions(

@@ -1,24 +1,21 @@
 """Jobs and the nightly schedule."""
 
-
 import dagster as dg
 
 from orchestration.assets.extract import ACCOUNT_DATA_KEYS, EXTRACT_GROUP, REGISTRY_KEY
-from orchestration.partitions import accounts_partitions, sync_account_partitions
+from orchestration.partitions import sync_account_partitions
 from orchestration.resources.home import TributaryHome
 from tributary.loading import AccountLoadError, load_account
 
 refresh_account_job = dg.define_asset_job(
     "refresh_account",
     selection=dg.AssetSelection.assets(*ACCOUNT_DATA_KEYS),
-    partitions_def=accounts_partitions,
     description="Load one account (pick its partition); the warehouse rebuilds after it.",
 )
 
 build_warehouse_job = dg.define_asset_job(
     "build_warehouse",
-    selection=dg.AssetSelection.all()
-    - dg.AssetSelection.groups(EXTRACT_GROUP)
+    selection=dg.AssetSelection.all() - dg.AssetSelection.groups(EXTRACT_GROUP)
     | dg.AssetSelection.assets(REGISTRY_KEY),
     description="Rebuild everything downstream of the lake: registry, dbt models and tests.",
 )

@@ -1,6 +1,5 @@
 """Keep the account partitions in step with accounts.yaml while the UI runs."""
 
-
 import dagster as dg
 
 from orchestration.partitions import sync_account_partitions

@@ -61,8 +61,10 @@ def test_round_trip_through_a_home(tmp_path):
             "  - {id: a, connection: {path: y}}\n",
             "listed twice",
         ),
-        ("master: {}\naccounts:\n  - {id: a, connection: {type: ftp, path: x}}\n",
-         "connection type 'ftp' is not supported"),
+        (
+            "master: {}\naccounts:\n  - {id: a, connection: {type: ftp, path: x}}\n",
+            "connection type 'ftp' is not supported",
+        ),
         ("master: {as_of: yesterday}\n", "not an ISO date"),
         ("master: [\n", "not valid YAML"),
     ],

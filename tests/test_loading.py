@@ -83,7 +83,11 @@ def test_forced_reload_of_the_same_input_writes_identical_data(tmp_path):
         ({"transactions.csv": ""}, "empty file: no header row"),
         ({"transactions.csv": "date,item_code\n2024-01-02,A\n"}, "qty_sold missing"),
         (
-            {"transactions.csv": "date,item_code,qty_sold\n2024-01-02,Caf\xe9,1\n".encode("latin-1")},
+            {
+                "transactions.csv": "date,item_code,qty_sold\n2024-01-02,Caf\xe9,1\n".encode(
+                    "latin-1"
+                )
+            },
             "not UTF-8 text",
         ),
         (
@@ -154,8 +158,10 @@ def test_parquet_input_is_read_like_csv(tmp_path):
 def test_unknown_files_and_columns_are_warned_about(tmp_path):
     home, config = make_home(
         tmp_path,
-        {"transactions.csv": "date,item_code,qty_sold,note\n2024-01-02,A,1,hi\n",
-         "readme.txt": "hello"},
+        {
+            "transactions.csv": "date,item_code,qty_sold,note\n2024-01-02,A,1,hi\n",
+            "readme.txt": "hello",
+        },
     )
     report = load_account(home, config, "shop")
     assert any("readme.txt" in w for w in report.warnings)

@@ -19,9 +19,7 @@ def validate(piece: str, csv: str, **kwargs):
 
 
 def reasons(result) -> list[tuple[int, str, str]]:
-    return [
-        (row.row_number, row.column_name, row.reason) for row in result.rejected.itertuples()
-    ]
+    return [(row.row_number, row.column_name, row.reason) for row in result.rejected.itertuples()]
 
 
 # -- headers --------------------------------------------------------------------------------
@@ -111,7 +109,9 @@ def test_info_columns_become_item_attributes_and_categories_a_list():
 
 
 def test_empty_location_and_channel_mean_none_given():
-    result = validate("transactions", "date,item_code,qty_sold,location,channel\n2024-01-02,A,1,,\n")
+    result = validate(
+        "transactions", "date,item_code,qty_sold,location,channel\n2024-01-02,A,1,,\n"
+    )
     assert result.frame.loc[0, "location"] == ""
     assert result.frame.loc[0, "channel"] == ""
 
@@ -219,10 +219,16 @@ def test_negative_on_hand_in_items_is_kept():
             ("delivery_date", "delivery_date or sendout_date is required"),
         ),
         ("orders_to_ship", "item_code,qty\nA,-1\n", ("qty", "must be greater than 0")),
-        ("bom", "finished_code,material_code,batch_rounding\nF,M,0\n",
-         ("batch_rounding", "must be at least 1")),
-        ("bom", "finished_code,material_code,qty_per_batch\nF,M,0\n",
-         ("qty_per_batch", "must be greater than 0")),
+        (
+            "bom",
+            "finished_code,material_code,batch_rounding\nF,M,0\n",
+            ("batch_rounding", "must be at least 1"),
+        ),
+        (
+            "bom",
+            "finished_code,material_code,qty_per_batch\nF,M,0\n",
+            ("qty_per_batch", "must be greater than 0"),
+        ),
         (
             "promotions",
             "item_code,start_date,end_date,discount\nA,2024-01-01,2024-01-07,1.5\n",
@@ -233,8 +239,11 @@ def test_negative_on_hand_in_items_is_kept():
             "item_code,start_date,end_date,discount\nA,2024-01-07,2024-01-01,0.2\n",
             ("end_date", "end_date is before start_date"),
         ),
-        ("substitutions", "item_code,target_code,multiplier\nK,C,0\n",
-         ("multiplier", "must be greater than 0")),
+        (
+            "substitutions",
+            "item_code,target_code,multiplier\nK,C,0\n",
+            ("multiplier", "must be greater than 0"),
+        ),
         (
             "batches",
             "item_code,batch_code,on_hand\nA,B1,3\n",
@@ -278,9 +287,7 @@ def test_a_rejected_row_does_not_win_the_key():
 
 
 def test_bom_loop_rejects_the_rows_of_the_loop_and_names_it():
-    result = validate(
-        "bom", "finished_code,material_code\nA,B\nB,C\nC,A\nA,D\nE,E\n"
-    )
+    result = validate("bom", "finished_code,material_code\nA,B\nB,C\nC,A\nA,D\nE,E\n")
     assert result.frame[["finished_code", "material_code"]].values.tolist() == [["A", "D"]]
     loop_reasons = {r[0]: r[2] for r in reasons(result)}
     assert loop_reasons[2] == "BOM loop: loop among A, B, C"

@@ -54,12 +54,12 @@ class PieceResult:
         return int(self.rejected["row_number"].nunique()) if len(self.rejected) else 0
 
 
-def map_headers(piece: Piece, headers: list[str], column_map: dict[str, str], file: str) -> HeaderMap:
+def map_headers(
+    piece: Piece, headers: list[str], column_map: dict[str, str], file: str
+) -> HeaderMap:
     """Match each header to a contract column; fail the file on clashes or missing columns."""
     explicit = {normalize_header(k): v for k, v in column_map.items()}
-    category_pattern = {
-        group: re.compile(rf"^{group}_(\d+)$") for group in piece.category_groups
-    }
+    category_pattern = {group: re.compile(rf"^{group}_(\d+)$") for group in piece.category_groups}
     result = HeaderMap()
     owner: dict[str, str] = {}
     for header in headers:
@@ -70,8 +70,9 @@ def map_headers(piece: Piece, headers: list[str], column_map: dict[str, str], fi
         if target in piece.column_names:
             if target in owner:
                 raise UnreadableFile(
-                    file, f"headers '{owner[target]}' and '{header}' both map to column "
-                    f"'{target}'; keep one or map one elsewhere in the connection's columns"
+                    file,
+                    f"headers '{owner[target]}' and '{header}' both map to column "
+                    f"'{target}'; keep one or map one elsewhere in the connection's columns",
                 )
             owner[target] = header
             result.columns[header] = target
@@ -86,7 +87,7 @@ def map_headers(piece: Piece, headers: list[str], column_map: dict[str, str], fi
         if matched:
             continue
         if piece.keeps_info and target.startswith("info_"):
-            result.info[header] = target[len("info_"):]
+            result.info[header] = target[len("info_") :]
             continue
         result.unknown.append(header)
     missing = [c.name for c in piece.columns if c.required and c.name not in owner]
@@ -219,9 +220,7 @@ def validate_piece(
             typed[column.name] = values
             reject(bad, column.name, _type_reason("date", date_format), cells)
 
-    rejected_index = (
-        pd.Index(pd.concat(problems)["index"].unique()) if problems else pd.Index([])
-    )
+    rejected_index = pd.Index(pd.concat(problems)["index"].unique()) if problems else pd.Index([])
     survivors = typed.drop(index=rejected_index)
 
     schema_failures = failing_rows(piece.name, survivors)
@@ -251,15 +250,18 @@ def validate_piece(
 
     if piece.name in ("bom", "substitutions") and len(survivors):
         parent, child = (
-            ("finished_code", "material_code") if piece.name == "bom" else
-            ("item_code", "target_code")
+            ("finished_code", "material_code")
+            if piece.name == "bom"
+            else ("item_code", "target_code")
         )
         label = "BOM loop" if piece.name == "bom" else "substitution loop"
         loops = loop_edges(list(zip(survivors[parent], survivors[child], strict=True)))
         if loops:
             in_loop = pd.Series(
-                [loops.get((p, c)) for p, c in zip(survivors[parent], survivors[child],
-                                                   strict=True)],
+                [
+                    loops.get((p, c))
+                    for p, c in zip(survivors[parent], survivors[child], strict=True)
+                ],
                 index=survivors.index,
             )
             mask = in_loop.notna()

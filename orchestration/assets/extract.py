@@ -1,6 +1,5 @@
 """Extract: each account's connection into the lake, one partition per account."""
 
-
 import dagster as dg
 
 from orchestration.partitions import accounts_partitions

@@ -63,8 +63,8 @@ def find_piece_files(folder: Path) -> tuple[dict[str, Path], list[str]]:
     for piece in REQUIRED_PIECES:
         if piece not in found:
             raise UnreadableFile(
-                f"{piece}.csv", f"required file missing from {folder} (expected {piece}.csv or "
-                f"{piece}.parquet)"
+                f"{piece}.csv",
+                f"required file missing from {folder} (expected {piece}.csv or {piece}.parquet)",
             )
     return found, unknown
 

@@ -1,5 +1,5 @@
 -- Rule 1 of the data contract: every item row (children, and the master's first-wins rows) with
--- the defaults applied, its order cycle in days and a flag for negative on hand.
+-- the defaults applied and its order cycle in days.
 with
 
 child_items as (
@@ -21,6 +21,7 @@ all_items as (
         item_code,
         location,
         on_hand,
+        coalesce(on_hand < 0, false) as on_hand_negative,
         {%- for column in item_first_wins_columns() %}
         {{ column }},
         {%- endfor %}
@@ -65,7 +66,6 @@ final as (
         *,
         {{ order_cycle_days('order_cycle', 'order_cycle_unit', 'lead_time_days') }}
             as order_cycle_days,
-        coalesce(on_hand < 0, false) as on_hand_negative,
         true as has_item_row
 
     from defaulted

@@ -43,6 +43,8 @@ combined as (
         {%- endif %}
         {%- endfor %}
         sum(on_hand) as on_hand,
+        -- flagged when any child holds negative stock, as in inventory_position
+        coalesce(bool_or(on_hand < 0), false) as on_hand_negative,
         list(account_id order by position) as source_account_ids
 
     from child_items
@@ -59,6 +61,7 @@ final as (
         item_code,
         location,
         on_hand,
+        on_hand_negative,
         {%- for column in item_first_wins_columns() %}
         {{ column }},
         {%- endfor %}

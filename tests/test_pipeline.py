@@ -1,0 +1,166 @@
+"""The whole graph on the demo home: real loads, real dbt, real Dagster runs."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from orchestration.runner import run_pipeline
+from tributary.config import Home
+from tributary.demo import write_demo_home
+
+MARTS = [
+    "accounts",
+    "rejected_rows",
+    "items",
+    "sales_history",
+    "demand_history",
+    "inventory_position",
+    "open_orders",
+]
+
+
+def snapshot(home: Home) -> dict[str, pd.DataFrame]:
+    with duckdb.connect(str(home.warehouse), read_only=True) as con:
+        return {table: con.sql(f"select * from marts.{table} order by all").df() for table in MARTS}
+
+
+def query(home: Home, sql: str) -> list[tuple]:
+    with duckdb.connect(str(home.warehouse), read_only=True) as con:
+        return con.sql(sql).fetchall()
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> tuple[Home, dict[str, pd.DataFrame]]:
+    home = Home(tmp_path_factory.mktemp("demo"))
+    write_demo_home(home.root)
+    summary = run_pipeline(home, echo=lambda _: None)
+    assert summary.ok, summary
+    return home, snapshot(home)
+
+
+def test_demo_loads_every_account_and_builds_every_mart(demo):
+    home, marts = demo
+    accounts = marts["accounts"].set_index("account_id")
+    assert set(accounts.index) == {"master", "warehouse", "webshop", "wholesale"}
+    children = accounts[accounts["role"] == "child"]
+    assert (children["load_status"] == "ok").all()
+    assert (children["rows_loaded"] > 0).all()
+    # The demo has four deliberate bad rows per account, each rejected with its reason.
+    assert children["rows_rejected"].to_dict() == {"warehouse": 4, "webshop": 4, "wholesale": 4}
+    rejected = marts["rejected_rows"]
+    assert set(rejected["account_id"]) >= {"warehouse", "webshop", "wholesale"}
+    assert rejected["reason"].str.len().gt(0).all()
+    for table in MARTS:
+        assert len(marts[table]) > 0, table
+
+
+def test_master_on_hand_is_the_sum_of_the_children(demo):
+    home, _ = demo
+    mismatches = query(
+        home,
+        """
+        with children as (
+            select item_code, location, sum(on_hand) as on_hand
+            from marts.inventory_position where account_id <> 'master' group by all
+        )
+        select * from marts.inventory_position as m
+        full join children as c using (item_code, location)
+        where m.account_id = 'master' and m.on_hand is distinct from c.on_hand
+           or m.account_id is null
+        """,
+    )
+    assert mismatches == []
+
+
+def test_master_sales_history_has_exactly_the_children_lines(demo):
+    home, _ = demo
+    counts = query(
+        home,
+        """
+        select source_account_id,
+               count(*) filter (where account_id = 'master'),
+               count(*) filter (where account_id = source_account_id),
+               sum(qty_sold) filter (where account_id = 'master'),
+               sum(qty_sold) filter (where account_id = source_account_id)
+        from marts.sales_history group by all order by all
+        """,
+    )
+    assert [c[0] for c in counts] == ["warehouse", "webshop", "wholesale"]
+    for _, master_lines, child_lines, master_qty, child_qty in counts:
+        assert master_lines == child_lines > 0
+        assert master_qty == pytest.approx(child_qty)
+
+
+def test_running_twice_gives_identical_marts(demo):
+    home, first = demo
+    summary = run_pipeline(home, echo=lambda _: None)
+    assert summary.ok
+    second = snapshot(home)
+    for table in MARTS:
+        pd.testing.assert_frame_equal(first[table], second[table], obj=table)
+
+
+def test_a_failed_account_keeps_its_last_good_data_while_others_refresh(demo, tmp_path):
+    home, before = demo
+    # Work on a copy so the module's demo home stays as it was for the other tests.
+    copy = Home(tmp_path / "home")
+    shutil.copytree(home.root, copy.root, ignore=shutil.ignore_patterns("dagster"))
+    webshop = copy.root / "data" / "webshop" / "transactions.csv"
+    webshop.write_bytes(b"Date,Item code,Qty sold\n01/02/2026,CAF\xe9,1\n")  # not UTF-8
+    warehouse = copy.root / "data" / "warehouse" / "transactions.csv"
+    with warehouse.open("a") as handle:
+        handle.write("2026-10-31,COF-101,STORE-N,5,,-5\n")
+    header = warehouse.read_text().splitlines()[0].split(",")
+    assert header == ["date", "item_code", "location", "qty_sold", "sales_price", "on_hand_change"]
+
+    summary = run_pipeline(copy, echo=lambda _: None)
+    assert set(summary.failed) == {"webshop"}
+    assert "transactions.csv" in summary.failed["webshop"]
+    assert "not UTF-8" in summary.failed["webshop"]
+    assert summary.warehouse_ok
+
+    after = snapshot(copy)
+    accounts = after["accounts"].set_index("account_id")
+    assert accounts.loc["webshop", "load_status"] == "stale"
+    assert "not UTF-8" in accounts.loc["webshop", "last_error"]
+    assert accounts.loc["master", "load_status"] == "partial"
+    assert "webshop" in accounts.loc["master", "stale_children"]
+    assert accounts.loc["warehouse", "load_status"] == "ok"
+
+    def lines(marts, account):
+        frame = marts["sales_history"]
+        return frame[frame["account_id"] == account].reset_index(drop=True)
+
+    # The failed account still has exactly its previous lines, in its view and the master's.
+    pd.testing.assert_frame_equal(lines(before, "webshop"), lines(after, "webshop"))
+    # The others refreshed: the appended warehouse line is there.
+    assert len(lines(after, "warehouse")) == len(lines(before, "warehouse")) + 1
+    master = after["sales_history"][after["sales_history"]["account_id"] == "master"]
+    assert (master["source_account_id"] == "webshop").sum() == len(lines(before, "webshop"))
+
+
+def test_demo_files_and_warehouse_stay_in_the_home(demo):
+    home, _ = demo
+    assert home.warehouse.exists()
+    assert (home.dagster_home / "dagster.yaml").exists()
+    assert sorted(p.name for p in (home.lake / "raw").iterdir()) == sorted(
+        [
+            "batches",
+            "bom",
+            "channels",
+            "items",
+            "orders_to_receive",
+            "orders_to_ship",
+            "promotions",
+            "rejected_rows",
+            "substitutions",
+            "transactions",
+        ]
+    )
+    assert not (home.lake / ".staging").exists()
+    assert not Path(home.lake / ".previous").exists()
