@@ -227,10 +227,55 @@ def run(
 
 def _print_outcome(target: Home, seconds: float) -> None:
     typer.echo("")
+    if target.warehouse.exists():
+        typer.echo(_render(target, ACCOUNTS_SUMMARY))
     typer.echo(f"finished in {seconds:.1f}s")
-    typer.echo(f"warehouse: {target.warehouse}  (schema `marts`)")
-    typer.echo(f'  query:   duckdb {target.warehouse} "select * from marts.accounts"')
+    typer.echo(f"warehouse: {target.warehouse}  (schema `marts`: what BI tools read)")
+    typer.echo(f"  look:    tributary show sales_history --home {target.root} --account master")
     typer.echo(f"  open UI: tributary ui --home {target.root}")
+
+
+ACCOUNTS_SUMMARY = (
+    "select account_id, role, load_status, rows_loaded, rows_rejected, last_error "
+    "from marts.accounts order by role desc, account_id"
+)
+
+
+def _render(target: Home, sql: str, params: list | None = None) -> str:
+    import duckdb
+
+    with duckdb.connect(str(target.warehouse), read_only=True) as con:
+        return str(con.execute(sql, params or []).fetchdf().to_string(index=False))
+
+
+@app.command()
+def show(
+    table: Annotated[str, typer.Argument(help="A table of schema marts, e.g. accounts.")],
+    home: HomeOption = None,
+    account: Annotated[
+        str | None, typer.Option(help="Only this account's view: a child id or 'master'.")
+    ] = None,
+    limit: Annotated[int, typer.Option(help="Rows to show.")] = 20,
+) -> None:
+    """Print rows of a mart (read-only), e.g. `tributary show accounts`."""
+    import duckdb
+
+    target = Home.resolve(home)
+    if not target.warehouse.exists():
+        _fail(f"no warehouse at {target.warehouse} yet: run `tributary run` first")
+    with duckdb.connect(str(target.warehouse), read_only=True) as con:
+        tables = [
+            row[0]
+            for row in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts' "
+                "order by 1"
+            ).fetchall()
+        ]
+    if table not in tables:
+        _fail(f"no table marts.{table}; tables: {', '.join(tables)}")
+    where = "where account_id = ?" if account else ""
+    sql = f'select * from marts."{table}" {where} limit {int(limit)}'
+    typer.echo(_render(target, sql, [account] if account else None))
 
 
 @app.command()

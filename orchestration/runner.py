@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
+import re
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import dagster as dg
 
@@ -42,6 +47,45 @@ def prepare_instance(home: Home) -> dg.DagsterInstance:
     os.environ["DAGSTER_HOME"] = str(home.dagster_home)
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     return dg.DagsterInstance.get()
+
+
+class DbtProgress(io.TextIOBase):
+    """Stands in for stdout while dbt runs: the full log goes to a file, the screen gets a line
+    every tenth of the way and every failure in full."""
+
+    NODE = re.compile(r"^\s*(\d+) of (\d+) (OK|PASS|ERROR|FAIL|WARN|SKIP)\b")
+
+    def __init__(self, log_path: Path, echo: Callable[[str], None]):
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        self.log = log_path.open("w")
+        self.echo = echo
+        self.screen = sys.stdout  # echo may print; keep that on the real screen
+        self.buffer_text = ""
+        self.next_report = 0.1
+
+    def write(self, text: str) -> int:
+        self.log.write(text)
+        self.buffer_text += text
+        while "\n" in self.buffer_text:
+            line, self.buffer_text = self.buffer_text.split("\n", 1)
+            self._line(re.sub(r"\x1b\[[0-9;]*m", "", line))
+        return len(text)
+
+    def _line(self, line: str) -> None:
+        found = self.NODE.match(line)
+        if not found:
+            return
+        done, total, outcome = int(found[1]), int(found[2]), found[3]
+        with contextlib.redirect_stdout(self.screen):
+            if outcome in ("ERROR", "FAIL"):
+                self.echo(f"[build]   {line.strip()}")
+            if done / total >= self.next_report or done == total:
+                self.echo(f"[build]   {done}/{total} models and tests")
+                self.next_report = (int(done / total * 10) + 1) / 10
+
+    def close(self) -> None:
+        self.log.close()
+        super().close()
 
 
 def _error_text(result: dg.ExecuteInProcessResult) -> str:
@@ -96,11 +140,16 @@ def run_pipeline(
             summary.failed[account_id] = _error_text(result)
             echo(f"[load] {account_id}: FAILED, previous data kept: {summary.failed[account_id]}")
 
-    echo("[build] warehouse: dbt models and tests ...")
+    log_path = home.root / "logs" / "build.log"
+    echo(f"[build] warehouse: dbt models and tests (full log: {log_path}) ...")
     t0 = time.perf_counter()
-    result = defs.resolve_job_def("build_warehouse").execute_in_process(
-        instance=instance, raise_on_error=False, run_config=loggers
-    )
+    progress = DbtProgress(log_path, echo) if log_level != "INFO" else None
+    with contextlib.redirect_stdout(progress) if progress else contextlib.nullcontext():
+        result = defs.resolve_job_def("build_warehouse").execute_in_process(
+            instance=instance, raise_on_error=False, run_config=loggers
+        )
+    if progress:
+        progress.close()
     summary.warehouse_ok = result.success
     if result.success:
         echo(f"[build] warehouse: done ({time.perf_counter() - t0:.1f}s)")
