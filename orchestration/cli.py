@@ -93,7 +93,17 @@ def init(
 @accounts_app.command("add")
 def accounts_add(
     account_id: Annotated[str, typer.Argument(help="Short id: lower case, digits, _.")],
-    path: Annotated[str, typer.Option(help="Folder with the account's files (relative: home).")],
+    path: Annotated[
+        str | None, typer.Option(help="csv: folder with the account's files (relative: home).")
+    ] = None,
+    url_env: Annotated[
+        str | None,
+        typer.Option(help="database: name of the env var holding the SQLAlchemy URL."),
+    ] = None,
+    query: Annotated[
+        list[str] | None,
+        typer.Option(help="database: 'piece=SELECT ...', one per piece. Repeatable."),
+    ] = None,
     home: HomeOption = None,
     name: Annotated[str | None, typer.Option(help="Display name.")] = None,
     currency: Annotated[str | None, typer.Option(help="Account currency.")] = None,
@@ -129,12 +139,30 @@ def accounts_add(
         columns[header.strip()] = target_column.strip()
     if any(a.id == account_id for a in config.accounts):
         _fail(f"account '{account_id}' already exists")
+    queries = {}
+    for item in query or []:
+        piece, sep, sql = item.partition("=")
+        if not sep:
+            _fail(f"--query '{item}' must look like 'piece=SELECT ...'")
+        queries[piece.strip()] = sql.strip()
+    if url_env or queries:
+        connection = Connection(
+            type="database",
+            url_env=url_env or "",
+            queries=queries,
+            date_format=date_format,
+            columns=columns,
+        )
+    else:
+        if not path:
+            _fail("give --path (a folder of files) or --url-env with --query (a database)")
+        connection = Connection(type="csv", path=path, date_format=date_format, columns=columns)
     config.accounts.append(
         Account(
             id=account_id,
             name=name or account_id,
             currency=currency or config.master.currency,
-            connection=Connection(type="csv", path=path, date_format=date_format, columns=columns),
+            connection=connection,
         )
     )
     try:
@@ -143,7 +171,9 @@ def accounts_add(
         _fail(str(exc))
     if created_master:
         typer.echo(f"created the master account in {target.accounts_file}")
-    typer.echo(f"added account '{account_id}' ({path}); load it with `tributary run`")
+    typer.echo(
+        f"added account '{account_id}' ({connection.describe()}); load it with `tributary run`"
+    )
 
 
 @accounts_app.command("list")
@@ -174,8 +204,7 @@ def accounts_list(home: HomeOption = None) -> None:
         else:
             state = f"STALE: {status.last_error}"
         typer.echo(
-            f"  {account.id:<16} {account.name:<28} {account.connection.type}:"
-            f"{account.connection.path}  [{state}]"
+            f"  {account.id:<16} {account.name:<28} {account.connection.describe()}  [{state}]"
         )
 
 

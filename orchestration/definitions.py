@@ -2,30 +2,56 @@
 
 from __future__ import annotations
 
+import os
+
 import dagster as dg
 
-from orchestration.assets.dbt import warehouse_models
+from orchestration.assets.dbt import forecast_models, warehouse_models
 from orchestration.assets.extract import account_data, account_registry
+from orchestration.assets.forecasts import scope_forecasts
+from orchestration.assets.publish import postgres_marts
+from orchestration.checks import expectation_checks
 from orchestration.jobs import (
     build_warehouse_job,
+    forecast_scope_job,
     load_all_accounts,
     nightly_refresh,
+    publish_forecasts_job,
+    publish_postgres_job,
     refresh_account_job,
 )
 from orchestration.resources.dbt import dbt_resource
 from orchestration.resources.home import TributaryHome
-from orchestration.sensors import account_partitions_sensor
+from orchestration.resources.postgres import PostgresPublisher
+from orchestration.resources.warehouse import Warehouse
+from orchestration.sensors import account_files_sensor, account_partitions_sensor
 from tributary.config import Home
 
 
 def build_definitions(home: str | None = None) -> dg.Definitions:
     """Definitions bound to one home folder (default: ``TRIBUTARY_HOME`` or ./tributary-home)."""
     return dg.Definitions(
-        assets=[account_data, account_registry, warehouse_models],
-        jobs=[refresh_account_job, build_warehouse_job, load_all_accounts],
+        assets=[
+            account_data,
+            account_registry,
+            warehouse_models,
+            scope_forecasts,
+            forecast_models,
+            postgres_marts,
+        ],
+        asset_checks=expectation_checks,
+        jobs=[
+            refresh_account_job,
+            build_warehouse_job,
+            load_all_accounts,
+            forecast_scope_job,
+            publish_forecasts_job,
+            publish_postgres_job,
+        ],
         schedules=[nightly_refresh],
         sensors=[
             account_partitions_sensor,
+            account_files_sensor,
             dg.AutomationConditionSensorDefinition(
                 "warehouse_automation",
                 target=dg.AssetSelection.all(),
@@ -34,6 +60,13 @@ def build_definitions(home: str | None = None) -> dg.Definitions:
         ],
         resources={
             "tributary_home": TributaryHome(path=str(Home.resolve(home).root)),
+            "warehouse": Warehouse(path=str(Home.resolve(home).warehouse)),
+            "postgres_publisher": PostgresPublisher(
+                url=dg.EnvVar("TRIBUTARY_PUBLISH_URL"),
+                schema_name=os.environ.get("TRIBUTARY_PUBLISH_SCHEMA", "marts"),
+                bi_role=os.environ.get("TRIBUTARY_BI_ROLE", "tributary_bi"),
+                row_level_security=os.environ.get("TRIBUTARY_PUBLISH_RLS", "") in ("1", "true"),
+            ),
             "dbt": dbt_resource(),
         },
         # One process, one step at a time: DuckDB allows a single writer per warehouse file.

@@ -2,7 +2,11 @@
 
 import dagster as dg
 
-from orchestration.assets.extract import ACCOUNT_DATA_KEYS, EXTRACT_GROUP, REGISTRY_KEY
+from orchestration.assets.dbt import forecast_models, warehouse_models
+from orchestration.assets.extract import ACCOUNT_DATA_KEYS, REGISTRY_KEY, SOURCE_RETRY
+from orchestration.assets.forecasts import scope_forecasts
+from orchestration.assets.publish import postgres_marts
+from orchestration.checks import expectation_checks
 from orchestration.partitions import sync_account_partitions
 from orchestration.resources.home import TributaryHome
 from tributary.loading import AccountLoadError, load_account
@@ -15,9 +19,30 @@ refresh_account_job = dg.define_asset_job(
 
 build_warehouse_job = dg.define_asset_job(
     "build_warehouse",
-    selection=dg.AssetSelection.all() - dg.AssetSelection.groups(EXTRACT_GROUP)
-    | dg.AssetSelection.assets(REGISTRY_KEY),
-    description="Rebuild everything downstream of the lake: registry, dbt models and tests.",
+    selection=dg.AssetSelection.assets(REGISTRY_KEY, warehouse_models),
+    description="Rebuild the registry and the dbt models and tests up to demand history.",
+)
+
+forecast_scope_job = dg.define_asset_job(
+    "forecast_scope",
+    selection=dg.AssetSelection.assets(scope_forecasts),
+    description="Forecast one scope (pick its partition: a child account or master).",
+)
+
+publish_forecasts_job = dg.define_asset_job(
+    "publish_forecasts",
+    selection=dg.AssetSelection.assets(forecast_models),
+    description="Build marts.demand_forecast and forecast_accuracy from every scope's files.",
+)
+
+
+publish_postgres_job = dg.define_asset_job(
+    "publish_postgres",
+    # The suites run first in the same run; a failing (blocking) suite stops the copy.
+    selection=dg.AssetSelection.assets(postgres_marts)
+    | dg.AssetSelection.checks(*expectation_checks),
+    description="Check every mart with its Great Expectations suite, then copy the marts to "
+    "PostgreSQL (TRIBUTARY_PUBLISH_URL) for BI tools.",
 )
 
 
@@ -25,7 +50,7 @@ class LoadAllConfig(dg.Config):
     accounts: list[str] = []  # empty: every account in accounts.yaml
 
 
-@dg.op(tags={"tributary/step": "extract"})
+@dg.op(tags={"tributary/step": "extract"}, retry_policy=SOURCE_RETRY)
 def load_accounts(
     context: dg.OpExecutionContext, config: LoadAllConfig, tributary_home: TributaryHome
 ) -> None:
@@ -35,12 +60,14 @@ def load_accounts(
     sync_account_partitions(context.instance, settings)
     chosen = config.accounts or [a.id for a in settings.accounts]
     failures = {}
+    transient = False
     for account_id in chosen:
         context.log.info(f"loading account {account_id}")
         try:
             report = load_account(home, settings, account_id, progress=context.log.info)
         except AccountLoadError as exc:
             failures[account_id] = str(exc)
+            transient = transient or exc.transient
             context.log.error(str(exc))
             continue
         for warning in report.warnings:
@@ -63,6 +90,8 @@ def load_accounts(
             description=f"{len(failures)} of {len(chosen)} account loads failed; their previous "
             "data was kept: " + "; ".join(failures.values()),
             metadata={"failed_accounts": ", ".join(failures)},
+            # Retrying is cheap: accounts whose input did not change are skipped.
+            allow_retries=transient,
         )
 
 

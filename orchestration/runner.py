@@ -14,6 +14,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from orchestration.partitions import MASTER_SCOPE, sync_account_partitions, sync_scope_partitions
 from tributary.config import ConfigError, Home
 
 DAGSTER_YAML = """\
@@ -30,11 +31,19 @@ class RunSummary:
     failed: dict[str, str] = field(default_factory=dict)
     warehouse_ok: bool = False
     warehouse_error: str | None = None
+    forecast_failed: dict[str, str] = field(default_factory=dict)
+    published: bool | None = None  # None: publishing is off (no TRIBUTARY_PUBLISH_URL)
+    publish_error: str | None = None
     seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
-        return not self.failed and self.warehouse_ok
+        return (
+            not self.failed
+            and self.warehouse_ok
+            and not self.forecast_failed
+            and self.published is not False
+        )
 
 
 def prepare_instance(home: Home) -> dg.DagsterInstance:
@@ -107,7 +116,6 @@ def run_pipeline(
 ) -> RunSummary:
     """Load the given accounts (all by default), then rebuild everything downstream."""
     from orchestration.definitions import build_definitions
-    from orchestration.partitions import sync_account_partitions
 
     started = time.perf_counter()
     config = home.load()
@@ -120,6 +128,7 @@ def run_pipeline(
         config.account(account_id)  # unknown ids fail before anything runs
     instance = prepare_instance(home)
     sync_account_partitions(instance, config)
+    sync_scope_partitions(instance, config)
     defs = build_definitions(str(home.root))
     loggers = {"loggers": {"console": {"config": {"log_level": log_level}}}}
     summary = RunSummary()
@@ -140,24 +149,96 @@ def run_pipeline(
             summary.failed[account_id] = _error_text(result)
             echo(f"[load] {account_id}: FAILED, previous data kept: {summary.failed[account_id]}")
 
-    log_path = home.root / "logs" / "build.log"
-    echo(f"[build] warehouse: dbt models and tests (full log: {log_path}) ...")
+    summary.warehouse_ok, summary.warehouse_error = _run_dbt_job(
+        defs, "build_warehouse", instance, loggers, home, echo, "warehouse", log_level
+    )
+    if summary.warehouse_ok:
+        _forecast(defs, instance, loggers, config, echo, summary)
+        if not summary.forecast_failed:
+            ok, error = _run_dbt_job(
+                defs,
+                "publish_forecasts",
+                instance,
+                loggers,
+                home,
+                echo,
+                "forecast marts",
+                log_level,
+            )
+            if not ok:
+                summary.forecast_failed["marts"] = error or "failed"
+    if summary.warehouse_ok and os.environ.get("TRIBUTARY_PUBLISH_URL"):
+        summary.published, summary.publish_error = _publish(defs, instance, loggers, echo)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _run_dbt_job(
+    defs: dg.Definitions,
+    job: str,
+    instance: dg.DagsterInstance,
+    loggers: dict,
+    home: Home,
+    echo: Callable[[str], None],
+    label: str,
+    log_level: str,
+) -> tuple[bool, str | None]:
+    """Run a job whose step is dbt, showing compact progress and keeping dbt's full log."""
+    log_path = home.root / "logs" / f"{job}.log"
+    echo(f"[build] {label}: dbt models and tests (full log: {log_path}) ...")
     t0 = time.perf_counter()
     progress = DbtProgress(log_path, echo) if log_level != "INFO" else None
     with contextlib.redirect_stdout(progress) if progress else contextlib.nullcontext():
-        result = defs.resolve_job_def("build_warehouse").execute_in_process(
+        result = defs.resolve_job_def(job).execute_in_process(
             instance=instance, raise_on_error=False, run_config=loggers
         )
     if progress:
         progress.close()
-    summary.warehouse_ok = result.success
     if result.success:
-        echo(f"[build] warehouse: done ({time.perf_counter() - t0:.1f}s)")
-    else:
-        summary.warehouse_error = _error_text(result)
-        echo(f"[build] warehouse: FAILED: {summary.warehouse_error}")
-    summary.seconds = time.perf_counter() - started
-    return summary
+        echo(f"[build] {label}: done ({time.perf_counter() - t0:.1f}s)")
+        return True, None
+    error = _error_text(result)
+    echo(f"[build] {label}: FAILED: {error}")
+    return False, error
+
+
+def _forecast(
+    defs: dg.Definitions,
+    instance: dg.DagsterInstance,
+    loggers: dict,
+    config,
+    echo: Callable[[str], None],
+    summary: RunSummary,
+) -> None:
+    """One run of the forecast asset per scope: the master, then each child."""
+    job = defs.resolve_job_def("forecast_scope")
+    for scope in [MASTER_SCOPE, *[a.id for a in config.accounts]]:
+        echo(f"[forecast] {scope} ...")
+        t0 = time.perf_counter()
+        result = job.execute_in_process(
+            partition_key=scope, instance=instance, raise_on_error=False, run_config=loggers
+        )
+        if result.success:
+            echo(f"[forecast] {scope}: done ({time.perf_counter() - t0:.1f}s)")
+        else:
+            summary.forecast_failed[scope] = _error_text(result)
+            echo(f"[forecast] {scope}: FAILED: {summary.forecast_failed[scope]}")
+
+
+def _publish(
+    defs: dg.Definitions, instance: dg.DagsterInstance, loggers: dict, echo: Callable[[str], None]
+) -> tuple[bool, str | None]:
+    echo("[publish] checking the marts, then copying them to PostgreSQL ...")
+    t0 = time.perf_counter()
+    result = defs.resolve_job_def("publish_postgres").execute_in_process(
+        instance=instance, raise_on_error=False, run_config=loggers
+    )
+    if result.success:
+        echo(f"[publish] done ({time.perf_counter() - t0:.1f}s)")
+        return True, None
+    error = _error_text(result)
+    echo(f"[publish] FAILED, the published tables are unchanged: {error}")
+    return False, error
 
 
 def _status_line(home: Home, account_id: str) -> str:

@@ -82,3 +82,15 @@ def test_home_resolution_order(tmp_path, monkeypatch):
     monkeypatch.delenv("TRIBUTARY_HOME")
     monkeypatch.chdir(tmp_path)
     assert Home.resolve().root == tmp_path / "tributary-home"
+
+
+def test_forecast_options_parse_and_are_checked():
+    config = parse_config(
+        "master:\n  forecast: {prophet: never, prophet_budget_seconds: 5, backtest_origins: 2}\n"
+    )
+    assert config.master.forecast.prophet == "never"
+    assert config.master.forecast.prophet_budget_seconds == 5.0
+    with pytest.raises(ConfigError, match="prophet must be one of auto, always, never"):
+        parse_config("master:\n  forecast: {prophet: sometimes}\n")
+    with pytest.raises(ConfigError, match="unknown keys: speed"):
+        parse_config("master:\n  forecast: {speed: 11}\n")

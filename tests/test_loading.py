@@ -128,7 +128,7 @@ def test_a_swap_interrupted_by_a_crash_is_repaired_by_the_next_load(tmp_path):
     good = lake.read("transactions", "shop")
     # The state a crash between the two renames of a swap leaves: the old folder set aside,
     # the new one not yet in place.
-    stash = home.lake / ".previous" / "shop-x-1" / "transactions" / "account=shop"
+    stash = home.lake / ".previous" / "shop-x-1" / "raw" / "transactions" / "account=shop"
     stash.parent.mkdir(parents=True)
     os.rename(lake.partition("transactions", "shop"), stash)
     lake.recover("shop")

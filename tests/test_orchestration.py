@@ -176,3 +176,62 @@ def test_missing_home_says_how_to_create_one(tmp_path):
     assert code == 2
     assert "tributary init" in output
     assert not Path(tmp_path / "none").exists()
+
+
+def test_a_database_account_is_added_with_its_queries(tmp_path):
+    code, output = cli(
+        "accounts",
+        "add",
+        "erp",
+        "--home",
+        str(tmp_path),
+        "--url-env",
+        "ERP_URL",
+        "--query",
+        "transactions=select d as date, s as item_code, q as qty_sold from t",
+    )
+    assert code == 0, output
+    connection = Home(tmp_path).load().accounts[0].connection
+    assert connection.type == "database" and connection.url_env == "ERP_URL"
+    assert connection.queries["transactions"].startswith("select d as date")
+
+
+def test_an_account_needs_a_folder_or_a_database(tmp_path):
+    code, output = cli("accounts", "add", "x", "--home", str(tmp_path))
+    assert code == 2 and "--path" in output
+
+
+def test_files_sensor_requests_a_load_when_a_folder_changes(home):
+    with dg.partition_loading_context(dynamic_partitions_store=prepare_instance(home)):
+        _check_files_sensor(home)
+
+
+def _check_files_sensor(home):
+    defs = build_definitions(str(home.root))
+    sensor = defs.resolve_sensor_def("account_files_sensor")
+    instance = prepare_instance(home)
+    sync_account_partitions(instance, home.load())
+    resources = {"tributary_home": defs.resources["tributary_home"]}
+    repository = defs.get_repository_def()
+
+    with dg.build_sensor_context(
+        instance=instance, resources=resources, repository_def=repository
+    ) as context:
+        first = sensor.evaluate_tick(context)
+    assert first.run_requests == []  # the first look only records the folders
+    cursor = first.cursor
+
+    (home.root / "data" / "south" / "transactions.csv").write_text(
+        "date,item_code,qty_sold\n2025-06-03,A,2\n2025-06-04,B,7\n"
+    )
+    with dg.build_sensor_context(
+        instance=instance, cursor=cursor, resources=resources, repository_def=repository
+    ) as ctx:
+        second = sensor.evaluate_tick(ctx)
+    assert [r.partition_key for r in second.run_requests] == ["south"]
+    assert second.run_requests[0].tags["tributary/trigger"] == "files-changed"
+
+    with dg.build_sensor_context(
+        instance=instance, cursor=second.cursor, resources=resources, repository_def=repository
+    ) as ctx:
+        assert sensor.evaluate_tick(ctx).run_requests == []  # nothing changed since

@@ -21,6 +21,9 @@ MARTS = [
     "demand_history",
     "inventory_position",
     "open_orders",
+    "promotion_calendar",
+    "demand_forecast",
+    "forecast_accuracy",
 ]
 
 
@@ -94,6 +97,28 @@ def test_master_sales_history_has_exactly_the_children_lines(demo):
     for _, master_lines, child_lines, master_qty, child_qty in counts:
         assert master_lines == child_lines > 0
         assert master_qty == pytest.approx(child_qty)
+
+
+def test_every_scope_forecasts_every_series_over_the_horizon(demo):
+    home, marts = demo
+    history = marts["demand_history"][["account_id", "item_code", "location"]].drop_duplicates()
+    forecast = marts["demand_forecast"]
+    per_series = forecast.groupby(["account_id", "item_code", "location"]).size()
+    assert set(per_series) == {52}  # the demo's weekly horizon: one year
+    assert len(per_series) == len(history)
+    assert set(forecast["account_id"]) == {"master", "warehouse", "webshop", "wholesale"}
+    assert (forecast["forecast_qty"] >= 0).all()
+    assert (forecast["forecast_lo"] <= forecast["forecast_qty"]).all()
+    assert (forecast["forecast_qty"] <= forecast["forecast_hi"]).all()
+    # The first forecast week follows as_of (2026-11-01, a Sunday closing its week).
+    assert forecast["period_start"].min() == pd.Timestamp("2026-11-02")
+    accuracy = marts["forecast_accuracy"]
+    assert len(accuracy) == len(history)
+    tested = accuracy[accuracy["periods_tested"] > 0]
+    assert tested["mase"].notna().all() and len(tested) > len(accuracy) / 2
+    # Inactive and terminated items forecast zero under their own model name.
+    off = forecast[forecast["model"].isin(["inactive", "terminated"])]
+    assert len(off) > 0 and (off["forecast_qty"] == 0).all()
 
 
 def test_running_twice_gives_identical_marts(demo):

@@ -19,8 +19,18 @@ from typing import Any
 
 import yaml
 
+from tributary.contract import PIECES, REQUIRED_PIECES
+
 PERIODS = ("day", "week", "month")
-CONNECTION_TYPES = ("csv",)
+CONNECTION_TYPES = ("csv", "database", "tributary")
+# Keys a connection may carry, per type (``columns`` and ``date_format`` apply to every type).
+CONNECTION_KEYS = {
+    "csv": {"type", "path", "date_format", "columns"},
+    "database": {"type", "url_env", "queries", "date_format", "columns"},
+    # Another Tributary deployment: its home folder (its loaded data, not its plans).
+    "tributary": {"type", "path"},
+}
+ENV_NAME_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 ACCOUNT_ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 RESERVED_IDS = ("master",)
 DEFAULT_HOME = "tributary-home"
@@ -32,13 +42,33 @@ class ConfigError(ValueError):
 
 @dataclass
 class Connection:
+    """Where one child account's data comes from.
+
+    ``csv``: a folder of ``<piece>.csv`` / ``<piece>.parquet`` files at ``path``.
+    ``database``: the SQLAlchemy URL is read from the environment variable named ``url_env`` (the
+    secret never sits in accounts.yaml) and ``queries`` holds one SQL query per piece.
+    """
+
     type: str = "csv"
     path: str = ""
     date_format: str | None = None
     columns: dict[str, str] = field(default_factory=dict)
+    url_env: str = ""
+    queries: dict[str, str] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        """One line for listings: ``csv:data/shop`` or ``database:$ERP_DATABASE_URL``."""
+        if self.type == "database":
+            return f"database:${self.url_env} ({', '.join(self.queries)})"
+        return f"{self.type}:{self.path}"
 
     def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"type": self.type, "path": self.path}
+        data: dict[str, Any] = {"type": self.type}
+        if self.type == "database":
+            data["url_env"] = self.url_env
+            data["queries"] = dict(self.queries)
+        else:
+            data["path"] = self.path
         if self.date_format:
             data["date_format"] = self.date_format
         if self.columns:
@@ -62,6 +92,25 @@ class Account:
         }
 
 
+PROPHET_MODES = ("auto", "always", "never")
+
+
+@dataclass
+class ForecastOptions:
+    """How hard the forecaster tries: where prophet runs and how long it may take."""
+
+    prophet: str = "auto"  # auto: only where the backtest says it earns its place
+    prophet_budget_seconds: float = 10.0  # nominal prophet fit time per scope (see forecasting)
+    backtest_origins: int = 3
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "prophet": self.prophet,
+            "prophet_budget_seconds": self.prophet_budget_seconds,
+            "backtest_origins": self.backtest_origins,
+        }
+
+
 @dataclass
 class Master:
     name: str = "Master"
@@ -70,6 +119,7 @@ class Master:
     service_level: float = 0.95
     horizon_periods: int | None = None  # None: one year of periods
     as_of: date | None = None  # None: today
+    forecast: ForecastOptions = field(default_factory=ForecastOptions)
 
     @property
     def horizon(self) -> int:
@@ -92,6 +142,8 @@ class Master:
             data["horizon_periods"] = self.horizon_periods
         if self.as_of is not None:
             data["as_of"] = self.as_of.isoformat()
+        if self.forecast != ForecastOptions():
+            data["forecast"] = self.forecast.to_dict()
         return data
 
 
@@ -176,6 +228,31 @@ def _parse_date(value: Any, where: str) -> date | None:
         raise ConfigError(f"{where}: '{value}' is not an ISO date (YYYY-MM-DD)") from exc
 
 
+def _parse_forecast(raw: Any, source: str) -> ForecastOptions:
+    if raw is None:
+        return ForecastOptions()
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: master.forecast must be a mapping")
+    extra = set(raw) - {"prophet", "prophet_budget_seconds", "backtest_origins"}
+    if extra:
+        raise ConfigError(f"{source}: master.forecast: unknown keys: {', '.join(sorted(extra))}")
+    options = ForecastOptions(
+        prophet=str(raw.get("prophet", "auto")),
+        prophet_budget_seconds=float(raw.get("prophet_budget_seconds", 10.0)),
+        backtest_origins=int(raw.get("backtest_origins", 3)),
+    )
+    if options.prophet not in PROPHET_MODES:
+        raise ConfigError(
+            f"{source}: master.forecast.prophet must be one of {', '.join(PROPHET_MODES)}"
+        )
+    if options.prophet_budget_seconds < 0 or options.backtest_origins < 1:
+        raise ConfigError(
+            f"{source}: master.forecast: prophet_budget_seconds must be >= 0 and "
+            "backtest_origins >= 1"
+        )
+    return options
+
+
 def parse_config(text: str, source: str = "accounts.yaml") -> Config:
     """Parse and validate accounts.yaml; errors name the file and the entry."""
     try:
@@ -193,7 +270,15 @@ def parse_config(text: str, source: str = "accounts.yaml") -> Config:
         raw = data["master"]
         if not isinstance(raw, dict):
             raise ConfigError(f"{source}: `master` must be a mapping")
-        known = {"name", "period", "currency", "service_level", "horizon_periods", "as_of"}
+        known = {
+            "name",
+            "period",
+            "currency",
+            "service_level",
+            "horizon_periods",
+            "as_of",
+            "forecast",
+        }
         extra = set(raw) - known
         if extra:
             raise ConfigError(f"{source}: master: unknown keys: {', '.join(sorted(extra))}")
@@ -206,6 +291,7 @@ def parse_config(text: str, source: str = "accounts.yaml") -> Config:
                 int(raw["horizon_periods"]) if raw.get("horizon_periods") is not None else None
             ),
             as_of=_parse_date(raw.get("as_of"), f"{source}: master.as_of"),
+            forecast=_parse_forecast(raw.get("forecast"), source),
         )
 
     accounts = []
@@ -227,16 +313,25 @@ def parse_config(text: str, source: str = "accounts.yaml") -> Config:
         columns = conn.get("columns") or {}
         if not isinstance(columns, dict):
             raise ConfigError(f"{where}: connection.columns must map a header to a column")
+        conn_type = str(conn.get("type", "csv"))
+        _check_connection_keys(conn, conn_type, f"{where} ({raw['id']})")
+        queries = conn.get("queries") or {}
+        if not isinstance(queries, dict):
+            raise ConfigError(
+                f"{where} ({raw['id']}): connection.queries must map each piece to one SQL query"
+            )
         accounts.append(
             Account(
                 id=str(raw["id"]),
                 name=str(raw.get("name", raw["id"])),
                 currency=str(raw.get("currency", master.currency if master else "USD")),
                 connection=Connection(
-                    type=str(conn.get("type", "csv")),
-                    path=str(conn.get("path", "")),
+                    type=conn_type,
+                    path=str(conn.get("path") or ""),
                     date_format=conn.get("date_format"),
                     columns={str(k): str(v) for k, v in columns.items()},
+                    url_env=str(conn.get("url_env") or ""),
+                    queries={str(k): ("" if v is None else str(v)) for k, v in queries.items()},
                 ),
             )
         )
@@ -274,5 +369,61 @@ def validate_config(config: Config, source: str = "accounts.yaml") -> None:
                 f"'{account.connection.type}' is not supported (supported: "
                 f"{', '.join(CONNECTION_TYPES)})"
             )
-        if not account.connection.path:
-            raise ConfigError(f"{source}: account '{account.id}': connection.path is required")
+        _validate_connection(account, source)
+
+
+def _check_connection_keys(conn: dict[str, Any], conn_type: str, where: str) -> None:
+    """Reject keys that do not belong to the connection's type, and secrets written inline."""
+    if conn_type not in CONNECTION_KEYS:
+        return  # validate_config names the unsupported type
+    for secret in ("url", "dsn", "password", "connection_string"):
+        if secret in conn:
+            raise ConfigError(
+                f"{where}: connection.{secret} is not allowed: keep the database URL out of "
+                "accounts.yaml, put it in an environment variable and name that variable in "
+                "connection.url_env"
+            )
+    extra = set(conn) - CONNECTION_KEYS[conn_type]
+    if extra:
+        raise ConfigError(
+            f"{where}: unknown keys for a {conn_type} connection: {', '.join(sorted(extra))} "
+            f"(allowed: {', '.join(sorted(CONNECTION_KEYS[conn_type]))})"
+        )
+
+
+def _validate_connection(account: Account, source: str) -> None:
+    where = f"{source}: account '{account.id}'"
+    connection = account.connection
+    if connection.type in ("csv", "tributary"):
+        if not connection.path:
+            raise ConfigError(f"{where}: connection.path is required")
+        return
+    # database
+    if not connection.url_env:
+        raise ConfigError(
+            f"{where}: connection.url_env is required: the name of the environment variable "
+            "that holds the SQLAlchemy URL (e.g. ERP_DATABASE_URL)"
+        )
+    if not ENV_NAME_PATTERN.match(connection.url_env):
+        hint = (
+            " (it looks like a URL: put the URL in an environment variable and write that "
+            "variable's name here)"
+            if "://" in connection.url_env or "@" in connection.url_env
+            else ""
+        )
+        raise ConfigError(
+            f"{where}: connection.url_env must be the name of an environment variable "
+            f"(letters, digits, underscores){hint}"
+        )
+    unknown = [piece for piece in connection.queries if piece not in PIECES]
+    if unknown:
+        raise ConfigError(
+            f"{where}: connection.queries: unknown piece{'s' if len(unknown) > 1 else ''} "
+            f"{', '.join(unknown)} (pieces: {', '.join(PIECES)})"
+        )
+    for piece in REQUIRED_PIECES:
+        if not connection.queries.get(piece, "").strip():
+            raise ConfigError(f"{where}: connection.queries.{piece} is required (one SQL query)")
+    empty = [piece for piece, query in connection.queries.items() if not query.strip()]
+    if empty:
+        raise ConfigError(f"{where}: connection.queries.{empty[0]} is empty")

@@ -6,6 +6,8 @@ Layout under ``<home>/lake``::
     raw/rejected_rows/account=<id>/part-0.parquet    rows the load rejected, with reasons
     meta/load_status/account=<id>/part-0.parquet     outcome of the last load attempt
     meta/accounts/part-0.parquet                     the registry read from accounts.yaml
+    derived/<table>/account=<scope>/part-0.parquet   Python outputs per scope (child or master):
+                                                     demand_forecast, forecast_accuracy, ...
 
 A load writes every folder aside (``.staging/<load id>/``) first; only when all are written does
 it swap them in, each with two renames, keeping the previous folder in ``.previous/`` until the
@@ -104,18 +106,32 @@ class Lake:
 
     # -- writing ---------------------------------------------------------------------------
     def recover(self, account_id: str) -> None:
-        """Finish or undo a swap that a crash interrupted: no table is ever left missing."""
+        """Finish or undo a swap that a crash interrupted: no table is ever left missing.
+
+        A stash in ``.previous/<swap>/`` mirrors the path of the folder it was moved from.
+        """
+        self._clear_abandoned_staging(account_id)
         previous = self.root / ".previous"
         if not previous.exists():
             return
-        for stash in sorted(previous.glob(f"*/*/account={account_id}")):
-            table = stash.parent.name
-            target = self.partition(table, account_id)
+        for stash in sorted(previous.glob(f"*/**/account={account_id}")):
+            relative = stash.relative_to(previous).parts[1:]
+            target = self.root.joinpath(*relative)
             if target.exists():
                 shutil.rmtree(stash)
             else:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.rename(stash, target)
+
+    def _clear_abandoned_staging(self, key: str) -> None:
+        """Remove half-written staging folders of ``key`` whose writing process has died."""
+        staging = self.root / ".staging"
+        if not staging.exists():
+            return
+        for folder in staging.glob(f"{key}-*"):
+            pid = folder.name.rsplit("-", 1)[-1]
+            if pid.isdigit() and int(pid) != os.getpid() and not _process_alive(int(pid)):
+                shutil.rmtree(folder, ignore_errors=True)
 
     def replace_account(
         self, account_id: str, load_id: str, tables: dict[str, pd.DataFrame]
@@ -125,25 +141,48 @@ class Lake:
         ``tables`` maps each piece name and ``rejected_rows`` to its rows; every one is written
         (empty ones as schema-only files) so that readers always find all of them.
         """
-        self.recover(account_id)
-        staging = self.root / ".staging" / f"{account_id}-{load_id}-{os.getpid()}"
-        if staging.exists():
-            shutil.rmtree(staging)
+        entries = {}
         for table in self.tables():
             schema = REJECTED_ROWS_SCHEMA if table == REJECTED else arrow_schema(PIECES[table])
-            frame = tables.get(table)
-            out = staging / table / f"account={account_id}"
+            entries[self.partition(table, account_id)] = (tables.get(table), schema)
+        self._swap_in(account_id, load_id, entries)
+
+    def scope_partition(self, table: str, scope: str) -> Path:
+        """Where a Python asset's output for one scope (a child or the master) lives."""
+        return self.root / "derived" / table / f"account={scope}"
+
+    def replace_scope(
+        self, scope: str, tables: dict[str, tuple[pd.DataFrame, pa.Schema]], token: str = "run"
+    ) -> None:
+        """Atomically replace the derived tables (forecasts, plans) of one scope."""
+        entries = {self.scope_partition(t, scope): value for t, value in tables.items()}
+        self._swap_in(scope, token, entries)
+
+    def _swap_in(
+        self,
+        key: str,
+        token: str,
+        entries: dict[Path, tuple[pd.DataFrame | None, pa.Schema]],
+    ) -> None:
+        """Write each folder aside, then swap all of them in (see the module docstring)."""
+        self.recover(key)
+        tag = f"{key}-{token}-{os.getpid()}"
+        staging = self.root / ".staging" / tag
+        previous = self.root / ".previous" / tag
+        if staging.exists():
+            shutil.rmtree(staging)
+        for target, (frame, schema) in entries.items():
+            out = staging / target.relative_to(self.root)
             out.mkdir(parents=True)
             _write_parquet(frame, schema, out / PART)
-        previous = self.root / ".previous" / f"{account_id}-{load_id}-{os.getpid()}"
-        for table in self.tables():
-            target = self.partition(table, account_id)
+        for target in entries:
+            relative = target.relative_to(self.root)
             target.parent.mkdir(parents=True, exist_ok=True)
             if target.exists():
-                stash = previous / table / f"account={account_id}"
+                stash = previous / relative
                 stash.parent.mkdir(parents=True, exist_ok=True)
                 os.rename(target, stash)
-            os.rename(staging / table / f"account={account_id}", target)
+            os.rename(staging / relative, target)
         shutil.rmtree(previous, ignore_errors=True)
         shutil.rmtree(staging, ignore_errors=True)
         for scratch in (previous.parent, staging.parent):
@@ -172,6 +211,16 @@ class Lake:
         if not base.exists():
             return []
         return sorted(p.name.split("=", 1)[1] for p in base.glob("account=*"))
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _write_parquet(frame: pd.DataFrame | None, schema: pa.Schema, path: Path) -> None:

@@ -3,6 +3,11 @@
 A load either commits whole (all pieces and its rejected rows swapped in together) or leaves the
 account's previous data exactly as it was and records the failure in its load status, so the
 account shows as ``stale`` while the others refresh.
+
+A connection is either a folder of files (``csv``) or a database read with one query per piece
+(``database``). A database that cannot be reached raises :class:`TransientAccountLoadError`
+(``exc.transient`` is true): the caller may retry the load later; the failure is recorded either
+way.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -18,7 +23,14 @@ from pathlib import Path
 import pandas as pd
 
 from tributary.config import Account, Config, Home
+from tributary.connectors.database import (
+    SourceUnavailable,
+    fingerprint_tables,
+    read_query_tables,
+)
+from tributary.connectors.existing import read_existing_home
 from tributary.connectors.folder import (
+    RawTable,
     UnreadableFile,
     find_piece_files,
     fingerprint,
@@ -33,11 +45,36 @@ CONTRACT_VERSION = "1"
 
 
 class AccountLoadError(Exception):
-    """The account could not be loaded; its previous data is untouched."""
+    """The account could not be loaded; its previous data is untouched.
+
+    ``transient`` tells a caller whether trying again later may succeed (a source that cannot be
+    reached) or not (a malformed file, a wrong query): see TransientAccountLoadError.
+    """
+
+    transient = False
 
     def __init__(self, account_id: str, message: str):
         super().__init__(f"account '{account_id}': {message}")
         self.account_id = account_id
+
+
+class TransientAccountLoadError(AccountLoadError):
+    """The account's source could not be reached (database down, refused, timed out)."""
+
+    transient = True
+
+
+@dataclass
+class Source:
+    """One account's connection opened for a load: its load id and a reader per piece.
+
+    A folder's files are read only when asked (an unchanged load reads nothing); a database's
+    query results are already fetched, since their content is what the load id hashes.
+    """
+
+    load_id: str
+    readers: dict[str, Callable[[], RawTable]]
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -65,17 +102,51 @@ def load_id_for(account: Account, files: list[Path]) -> str:
     return fingerprint(files) + "-" + hashlib.sha256(settings.encode()).hexdigest()[:6]
 
 
+def load_id_for_tables(account: Account, tables: Mapping[str, RawTable]) -> str:
+    """The load id of query results: same rows and same settings give the same id."""
+    settings = json.dumps(
+        {"connection": account.connection.to_dict(), "contract": CONTRACT_VERSION},
+        sort_keys=True,
+    )
+    return fingerprint_tables(tables) + "-" + hashlib.sha256(settings.encode()).hexdigest()[:6]
+
+
+def open_source(home: Home, account: Account) -> Source:
+    """Open the account's connection; raises UnreadableFile or SourceUnavailable."""
+    connection = account.connection
+    if connection.type == "database":
+        tables = read_query_tables(connection.url_env, connection.queries)
+        return Source(
+            load_id=load_id_for_tables(account, tables),
+            readers={piece: (lambda table=table: table) for piece, table in tables.items()},
+        )
+    if connection.type == "tributary":
+        other = home.connection_path(account)
+        tables = read_existing_home(other)
+        return Source(
+            load_id=load_id_for_tables(account, tables),
+            readers={piece: (lambda table=table: table) for piece, table in tables.items()},
+        )
+    files, unknown = find_piece_files(home.connection_path(account))
+    return Source(
+        load_id=load_id_for(account, list(files.values())),
+        readers={piece: (lambda path=path: read_piece_file(path)) for piece, path in files.items()},
+        warnings=[f"unknown file ignored: {name}" for name in unknown],
+    )
+
+
 def validate_account(
-    home: Home, account: Account, progress: Callable[[str], None] | None = None
+    home: Home,
+    account: Account,
+    progress: Callable[[str], None] | None = None,
+    source: Source | None = None,
 ) -> tuple[str, dict[str, PieceResult], list[str]]:
     """Read and validate every piece of one account without writing anything."""
-    folder = home.connection_path(account)
-    files, unknown = find_piece_files(folder)
-    warnings = [f"unknown file ignored: {name}" for name in unknown]
-    load_id = load_id_for(account, list(files.values()))
+    source = source or open_source(home, account)
+    warnings = list(source.warnings)
     results: dict[str, PieceResult] = {}
-    for piece_name, path in files.items():
-        raw = read_piece_file(path)
+    for piece_name, read in source.readers.items():
+        raw = read()
         result = validate_piece(
             PIECES[piece_name],
             raw,
@@ -89,7 +160,7 @@ def validate_account(
                 f"{piece_name}: {len(result.frame):,} rows accepted, "
                 f"{result.rows_rejected:,} rejected"
             )
-    return load_id, results, warnings
+    return source.load_id, results, warnings
 
 
 def load_account(
@@ -106,15 +177,15 @@ def load_account(
     started = time.perf_counter()
     previous = lake.status(account_id)
     try:
-        files, _ = find_piece_files(home.connection_path(account))
+        source = open_source(home, account)
         if (
             not force
             and previous is not None
             and previous.status == "ok"
-            and previous.load_id == load_id_for(account, list(files.values()))
+            and previous.load_id == source.load_id
             and lake.has_data(account_id)
         ):
-            # Same files, same settings, same rules: the lake already holds this load.
+            # Same input, same settings, same rules: the lake already holds this load.
             return LoadReport(
                 account_id=account_id,
                 load_id=previous.load_id,
@@ -124,10 +195,15 @@ def load_account(
                 unchanged=True,
                 warnings=(previous.warnings or "").splitlines(),
             )
-        load_id, results, warnings = validate_account(home, account, progress)
+        load_id, results, warnings = validate_account(home, account, progress, source)
     except UnreadableFile as exc:
         _record_failure(lake, account_id, str(exc))
         raise AccountLoadError(account_id, f"{exc} (previous data kept)") from exc
+    except SourceUnavailable as exc:
+        _record_failure(lake, account_id, str(exc))
+        raise TransientAccountLoadError(
+            account_id, f"{exc} (previous data kept; a later attempt may succeed)"
+        ) from exc
 
     rows_loaded = sum(len(r.frame) for r in results.values())
     rows_rejected = sum(r.rows_rejected for r in results.values())

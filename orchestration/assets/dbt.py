@@ -49,18 +49,42 @@ def dbt_vars(tributary_home: TributaryHome) -> dict[str, str]:
     return {"as_of": master.today().isoformat(), "period": master.period}
 
 
+def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, home: TributaryHome):
+    # dbt runs as a subprocess that inherits this environment: point it at this home.
+    os.environ.update(home.dbt_env())
+    home.home.root.mkdir(parents=True, exist_ok=True)
+    args = ["build", "--vars", json.dumps(dbt_vars(home))]
+    yield from dbt.cli(args, context=context).stream()
+
+
+# Forecast marts read what the forecast assets write, so they are built in a second dbt step.
+FORECAST_TAG = "tag:forecast"
+
+
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     dagster_dbt_translator=translator,
+    exclude=FORECAST_TAG,
     op_tags={"tributary/step": "warehouse"},
 )
 def warehouse_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, tributary_home: TributaryHome
 ):
-    """Build and test the warehouse; the only step that writes warehouse.duckdb."""
-    # dbt runs as a subprocess that inherits this environment: point it at this home.
-    os.environ.update(tributary_home.dbt_env())
-    tributary_home.home.root.mkdir(parents=True, exist_ok=True)
-    args = ["build", "--vars", json.dumps(dbt_vars(tributary_home))]
-    yield from dbt.cli(args, context=context).stream()
+    """Build and test the warehouse up to demand history; dbt is the only warehouse writer."""
+    yield from _build(context, dbt, tributary_home)
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=translator,
+    select=FORECAST_TAG,
+    name="forecast_models",
+    op_tags={"tributary/step": "warehouse"},
+)
+def forecast_models(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, tributary_home: TributaryHome
+):
+    """Load every scope's forecast files into marts.demand_forecast and forecast_accuracy."""
+    yield from _build(context, dbt, tributary_home)

@@ -9,6 +9,11 @@ from tributary.lake import Lake
 from tributary.loading import AccountLoadError, load_account, registry_rows
 
 EXTRACT_GROUP = "extract"
+
+# A source that cannot be reached is retried with backoff; a bad file or query is not (see below).
+SOURCE_RETRY = dg.RetryPolicy(
+    max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS
+)
 LAKE_TABLES = [*PIECES, "rejected_rows", "load_status"]
 ACCOUNT_DATA_KEYS = [dg.AssetKey(["lake", table]) for table in LAKE_TABLES]
 REGISTRY_KEY = dg.AssetKey(["lake", "accounts"])
@@ -27,6 +32,7 @@ REGISTRY_KEY = dg.AssetKey(["lake", "accounts"])
     ],
     partitions_def=accounts_partitions,
     can_subset=False,
+    retry_policy=SOURCE_RETRY,
     # Loads of different accounts may run side by side; each writes only its own folders.
     op_tags={"tributary/step": "extract"},
 )
@@ -41,6 +47,7 @@ def account_data(context: dg.AssetExecutionContext, tributary_home: TributaryHom
         raise dg.Failure(
             description=str(exc),
             metadata={"account": account_id, "previous_data": "kept"},
+            allow_retries=exc.transient,
         ) from exc
     for warning in report.warnings:
         context.log.warning(f"{account_id}: {warning}")

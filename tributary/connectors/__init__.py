@@ -1,1 +1,5 @@
-"""Connectors turn a connection into raw tables of text, one per piece."""
+"""Connectors turn a connection into raw tables of text, one per piece.
+
+``folder``: a folder of ``<piece>.csv`` / ``<piece>.parquet`` files (connection type ``csv``).
+``database``: one SQL query per piece against a SQLAlchemy URL (connection type ``database``).
+"""

@@ -121,8 +121,13 @@ def read_parquet(path: Path) -> RawTable:
         table = pq.read_table(path)
     except (pa.ArrowInvalid, OSError) as exc:
         raise UnreadableFile(path.name, f"not a readable Parquet file: {exc}") from exc
+    return table_as_text(table, path.name)
+
+
+def table_as_text(table: pa.Table, name: str) -> RawTable:
+    """Every column of an Arrow table as text (dates ISO, nulls empty), row numbers from 1."""
     columns = {}
-    for name, column in zip(table.column_names, table.columns, strict=True):
+    for column_name, column in zip(table.column_names, table.columns, strict=True):
         if pa.types.is_timestamp(column.type):
             column = pc.strftime(column, format="%Y-%m-%dT%H:%M:%S")
         elif pa.types.is_date(column.type):
@@ -131,18 +136,33 @@ def read_parquet(path: Path) -> RawTable:
             text = pc.cast(column, pa.string())
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
             raise UnreadableFile(
-                path.name, f"column '{name}' has type {column.type}, which cannot be read as text"
+                name,
+                f"column '{column_name}' has type {column.type}, which cannot be read as text",
             ) from exc
-        columns[name] = pd.Series(
+        columns[column_name] = pd.Series(
             pd.arrays.ArrowStringArray(pc.fill_null(text, "").combine_chunks())
         )
     if not columns:
-        raise UnreadableFile(path.name, "no columns")
-    frame = pd.DataFrame(columns)
-    return RawTable(path.name, frame, first_row_number=1)
+        raise UnreadableFile(name, "no columns")
+    return RawTable(name, pd.DataFrame(columns), first_row_number=1)
 
 
 def read_piece_file(path: Path) -> RawTable:
     if path.suffix.lower() == ".parquet":
         return read_parquet(path)
     return read_csv(path)
+
+
+def folder_signature(folder: Path) -> str | None:
+    """A cheap fingerprint of a connection folder (names, sizes, modification times).
+
+    Changes whenever a piece file is added, removed or rewritten; None when the folder is gone.
+    """
+    if not folder.is_dir():
+        return None
+    digest = hashlib.sha256()
+    for path in sorted(folder.iterdir()):
+        if path.is_file() and path.suffix.lower() in SUFFIXES:
+            stat = path.stat()
+            digest.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns};".encode())
+    return digest.hexdigest()[:16]

@@ -19,9 +19,9 @@ daily_on_hand as (
 
 ),
 
-promotions as (
+item_promotion_days as (
 
-    select * from {{ ref('stg_promotions') }}
+    select * from {{ ref('int_promotion_days') }}
 
 ),
 
@@ -147,62 +147,6 @@ period_stockouts as (
         count(*) filter (where is_stockout) as stockout_days
 
     from daily_on_hand
-    group by all
-
-),
-
-promotion_days as (
-
-    select
-        account_id,
-        item_code,
-        location as promotion_location,
-        discount,
-        cast(unnest(generate_series(start_date, end_date, interval 1 day)) as date) as date
-
-    from promotions
-    where end_date >= start_date
-
-),
-
--- a child's promotion with location '' covers every location of that child's items
-child_promotion_days as (
-
-    select
-        keys.account_id,
-        keys.item_code,
-        keys.location,
-        promotion_days.date,
-        max(promotion_days.discount) as discount
-
-    from planning_items as keys
-    inner join promotion_days
-        on keys.account_id = promotion_days.account_id
-        and keys.item_code = promotion_days.item_code
-        and (
-            promotion_days.promotion_location = ''
-            or promotion_days.promotion_location = keys.location
-        )
-    group by all
-
-),
-
-item_promotion_days as (
-
-    select * from child_promotion_days
-
-    union all
-
-    select
-        'master' as account_id,
-        child_promotion_days.item_code,
-        child_promotion_days.location,
-        child_promotion_days.date,
-        max(child_promotion_days.discount) as discount
-
-    from child_promotion_days
-    inner join child_accounts
-        on child_promotion_days.account_id = child_accounts.account_id
     group by all
 
 ),

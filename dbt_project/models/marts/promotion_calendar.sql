@@ -1,0 +1,42 @@
+-- Promotion discount per planning item and period, past and future: the day-weighted average
+-- over the period of the largest discount active each day (same rule as demand_history). The
+-- forecasts read the future periods from here.
+with
+
+promotion_days as (
+
+    select * from {{ ref('int_promotion_days') }}
+
+),
+
+by_period as (
+
+    select
+        account_id,
+        item_code,
+        location,
+        {{ period_start('date') }} as period_start,
+        sum(discount) as discount_days
+
+    from promotion_days
+    group by all
+
+),
+
+final as (
+
+    select
+        account_id,
+        item_code,
+        location,
+        period_start,
+        discount_days
+            / (cast(period_start + {{ period_interval() }} as date) - period_start)
+            as promo_discount,
+        period_start > {{ as_of() }} as is_future
+
+    from by_period
+
+)
+
+select * from final

@@ -1,0 +1,27 @@
+{{ config(tags=['forecast']) }}
+
+with
+
+source as (
+
+    select * from {{ source('derived', 'demand_forecast') }}
+
+),
+
+renamed as (
+
+    select
+        cast(account as varchar) as account_id,
+        cast(item_code as varchar) as item_code,
+        cast(location as varchar) as location,
+        cast(period_start as date) as period_start,
+        cast(forecast_qty as double) as forecast_qty,
+        cast(forecast_lo as double) as forecast_lo,
+        cast(forecast_hi as double) as forecast_hi,
+        cast(model as varchar) as model
+
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,28 @@
+{{ config(tags=['forecast']) }}
+
+with
+
+source as (
+
+    select * from {{ source('derived', 'forecast_accuracy') }}
+
+),
+
+renamed as (
+
+    select
+        cast(account as varchar) as account_id,
+        cast(item_code as varchar) as item_code,
+        cast(location as varchar) as location,
+        cast(model as varchar) as model,
+        cast(series_class as varchar) as series_class,
+        cast(wape as double) as wape,
+        cast(mase as double) as mase,
+        cast(bias as double) as bias,
+        cast(periods_tested as bigint) as periods_tested
+
+    from source
+
+)
+
+select * from renamed

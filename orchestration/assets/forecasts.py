@@ -1,0 +1,92 @@
+"""Demand forecasts per scope (each child and the master), over tributary.forecasting."""
+
+import dagster as dg
+
+from orchestration.partitions import scopes_partitions
+from orchestration.resources.home import TributaryHome
+from orchestration.resources.warehouse import Warehouse
+from tributary.forecasting import ForecastSettings, forecast_demand
+from tributary.lake import Lake
+from tributary.outputs import DEMAND_FORECAST_SCHEMA, FORECAST_ACCURACY_SCHEMA
+
+FORECAST_KEY = dg.AssetKey(["forecasts", "demand_forecast"])
+ACCURACY_KEY = dg.AssetKey(["forecasts", "forecast_accuracy"])
+UPSTREAM = [
+    dg.AssetKey(["marts", "demand_history"]),
+    dg.AssetKey(["marts", "items"]),
+    dg.AssetKey(["marts", "promotion_calendar"]),
+]
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            FORECAST_KEY,
+            deps=UPSTREAM,
+            group_name="forecasts",
+            description="Demand forecast per item, location and period, for one scope.",
+            kinds={"python", "parquet"},
+            automation_condition=dg.AutomationCondition.eager(),
+        ),
+        dg.AssetSpec(
+            ACCURACY_KEY,
+            deps=UPSTREAM,
+            group_name="forecasts",
+            description="Backtest accuracy of the model chosen per item, for one scope.",
+            kinds={"python", "parquet"},
+            automation_condition=dg.AutomationCondition.eager(),
+        ),
+    ],
+    partitions_def=scopes_partitions,
+    can_subset=False,
+)
+def scope_forecasts(
+    context: dg.AssetExecutionContext, tributary_home: TributaryHome, warehouse: Warehouse
+):
+    """Forecast every planning item of one scope and replace its forecast files atomically."""
+    scope = context.partition_key
+    master = tributary_home.config().master
+    history = warehouse.read(
+        "select account_id, item_code, location, period_start, qty, stockout_days, is_outlier, "
+        "promo_discount from marts.demand_history where account_id = ?",
+        [scope],
+    )
+    items = warehouse.read(
+        "select account_id, item_code, location, inactive, termination from marts.items "
+        "where account_id = ?",
+        [scope],
+    )
+    promotions = warehouse.read(
+        "select account_id, item_code, location, period_start, promo_discount "
+        "from marts.promotion_calendar where account_id = ? and is_future",
+        [scope],
+    )
+    settings = ForecastSettings(
+        period=master.period,
+        horizon=master.horizon,
+        backtest_origins=master.forecast.backtest_origins,
+        prophet=master.forecast.prophet,
+        prophet_budget_seconds=master.forecast.prophet_budget_seconds,
+    )
+    result = forecast_demand(
+        history, items, promotions, master.today(), settings, progress=context.log.info
+    )
+    Lake(tributary_home.home.lake).replace_scope(
+        scope,
+        {
+            "demand_forecast": (result.forecast, DEMAND_FORECAST_SCHEMA),
+            "forecast_accuracy": (result.accuracy, FORECAST_ACCURACY_SCHEMA),
+        },
+    )
+    models = result.accuracy["model"].value_counts().to_dict() if len(result.accuracy) else {}
+    yield dg.MaterializeResult(
+        asset_key=FORECAST_KEY,
+        metadata={"series": len(result.accuracy), "rows": len(result.forecast), "models": models},
+    )
+    yield dg.MaterializeResult(
+        asset_key=ACCURACY_KEY,
+        metadata={
+            "mean_mase": float(result.accuracy["mase"].mean()) if len(result.accuracy) else 0.0,
+            "mean_wape": float(result.accuracy["wape"].mean()) if len(result.accuracy) else 0.0,
+        },
+    )

@@ -1,0 +1,21 @@
+"""Read access to the DuckDB warehouse for Python assets (only dbt writes it)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pandas as pd
+
+
+class Warehouse(dg.ConfigurableResource):
+    """The home's warehouse.duckdb, opened read-only for each query."""
+
+    path: str
+
+    def read(self, sql: str, params: list | None = None) -> pd.DataFrame:
+        if not Path(self.path).exists():
+            raise dg.Failure(f"no warehouse at {self.path}: build it first (build_warehouse)")
+        with duckdb.connect(self.path, read_only=True) as con:
+            return con.execute(sql, params or []).fetchdf()

@@ -1,0 +1,78 @@
+"""The Great Expectations suites catch what they promise to, on hand-made rows."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from tributary.quality import load_suite, tables_with_suites, validate_table
+
+
+def forecast_rows(**changes) -> pd.DataFrame:
+    rows = pd.DataFrame(
+        {
+            "account_id": ["master", "master"],
+            "item_code": ["A", "A"],
+            "location": ["", ""],
+            "period_start": pd.to_datetime(["2026-11-02", "2026-11-09"]),
+            "forecast_qty": [10.0, 12.0],
+            "forecast_lo": [8.0, 9.0],
+            "forecast_hi": [13.0, 15.0],
+            "model": ["ets", "ets"],
+        }
+    )
+    for column, values in changes.items():
+        rows[column] = values
+    return rows
+
+
+def test_every_output_table_of_the_foundation_has_a_suite():
+    assert set(tables_with_suites()) >= {
+        "accounts",
+        "rejected_rows",
+        "items",
+        "sales_history",
+        "demand_history",
+        "inventory_position",
+        "open_orders",
+    }
+
+
+@pytest.mark.parametrize("table", tables_with_suites())
+def test_suites_load(table):
+    suite = load_suite(table)
+    assert len(suite.expectations) > 3
+
+
+def test_good_rows_pass():
+    report = validate_table("demand_forecast", forecast_rows())
+    assert report.success, [str(f) for f in report.failures]
+
+
+def test_negative_forecast_fails_naming_the_column():
+    report = validate_table("demand_forecast", forecast_rows(forecast_qty=[-1.0, 12.0]))
+    assert not report.success
+    failed = {(f.expectation, f.column) for f in report.failures}
+    assert ("expect_column_values_to_be_between", "forecast_qty") in failed
+
+
+def test_duplicate_key_and_inverted_bounds_fail():
+    rows = forecast_rows(period_start=pd.to_datetime(["2026-11-02"] * 2), forecast_hi=[9.0, 15.0])
+    failed = {f.expectation for f in validate_table("demand_forecast", rows).failures}
+    assert "expect_compound_columns_to_be_unique" in failed
+    assert "expect_column_pair_values_a_to_be_greater_than_b" in failed
+
+
+def test_missing_column_fails(tmp_path):
+    (tmp_path / "t.json").write_text(
+        json.dumps(
+            {
+                "name": "t",
+                "expectations": [{"type": "expect_column_to_exist", "kwargs": {"column": "x"}}],
+            }
+        )
+    )
+    report = validate_table("t", pd.DataFrame({"y": [1]}), directory=tmp_path)
+    assert [f.expectation for f in report.failures] == ["expect_column_to_exist"]

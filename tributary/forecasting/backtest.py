@@ -1,0 +1,154 @@
+"""Rolling-origin backtest of candidate models and the per-series choice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .ets import ets
+from .metrics import error_sums, mase_scale, wape
+from .models import SIMPLE_MODELS, Forecaster
+
+STAT_MODELS: dict[str, Forecaster] = {**SIMPLE_MODELS, "ets": ets}
+SMOOTH_CANDIDATES = ("ets", "seasonal_naive", "naive", "mean")
+# Intermittent series choose among the rate estimators only: MAE-based scores reward a zero
+# forecast (naive after a zero week), and a plain mean is what ADIDA approximates anyway.
+INTERMITTENT_CANDIDATES = ("croston_sba", "tsb", "adida")
+CANDIDATES = {
+    "smooth": SMOOTH_CANDIDATES,
+    "erratic": SMOOTH_CANDIDATES,
+    "intermittent": INTERMITTENT_CANDIDATES,
+    "lumpy": INTERMITTENT_CANDIDATES,
+}
+MODEL_ORDER = ("ets", "seasonal_naive", "croston_sba", "tsb", "adida", "prophet", "naive", "mean")
+TIE_TOLERANCE = 0.01  # mean MASE within 1 % of the best counts as a tie (broken by WAPE)
+# A challenger (any model but ETS or an intermittent method; prophet included, so it must earn
+# its place) wins only if its backtest MASE is this much lower: three origins are a noisy test
+# and on close scores the default is the better bet (measured on the bench mix).
+CHALLENGER_MARGIN = 0.20
+DEFAULT_MODELS = ("ets", "croston_sba", "tsb", "adida")
+
+
+@dataclass
+class ModelScore:
+    """Backtest figures of one model for every series (NaN where not a candidate)."""
+
+    mase: np.ndarray
+    abs_err: np.ndarray
+    err: np.ndarray
+    act: np.ndarray
+    n: np.ndarray
+    residuals: np.ndarray  # (N, origins * h_bt): actual - forecast, NaN where unknown
+
+
+@dataclass
+class Backtest:
+    """Origins (train end indices), horizon and per-model scores."""
+
+    ends: list[int]
+    h: int
+    scale: np.ndarray
+    scores: dict[str, ModelScore] = field(default_factory=dict)
+
+
+def origins(t: int, h: int, spacing: int, count: int) -> list[int]:
+    """Train-end indices of the rolling origins, oldest first (only those leaving >= 2 periods)."""
+    ends = [t - h - spacing * (count - 1 - r) for r in range(count)]
+    return [e for e in ends if e >= 2]
+
+
+def new_backtest(y_raw: np.ndarray, h: int, spacing: int, count: int, lag: int = 1) -> Backtest:
+    """An empty backtest over the panel; the MASE scale comes from history before the 1st origin."""
+    ends = origins(y_raw.shape[1], h, spacing, count)
+    first = ends[0] if ends else y_raw.shape[1]
+    return Backtest(ends, h, mase_scale(y_raw[:, :first], lag))
+
+
+def add_score(
+    bt: Backtest, name: str, rows: np.ndarray, y_raw: np.ndarray, fcs: list[np.ndarray | None]
+) -> None:
+    """Record forecasts `fcs` (one (len(rows), h) array per origin, None = not run) of `name`."""
+    n_all = y_raw.shape[0]
+    sc = bt.scores.get(name)
+    if sc is None:
+        nanv = np.full(n_all, np.nan)
+        sc = ModelScore(
+            nanv.copy(),
+            nanv.copy(),
+            nanv.copy(),
+            nanv.copy(),
+            nanv.copy(),
+            np.full((n_all, len(bt.ends) * bt.h), np.nan),
+        )
+        bt.scores[name] = sc
+    tot = {k: np.zeros(len(rows)) for k in ("abs", "err", "act", "n")}
+    mase_sum = np.zeros(len(rows))
+    mase_cnt = np.zeros(len(rows))
+    valid = np.ones(len(rows), dtype=bool)
+    for r, (end, fc) in enumerate(zip(bt.ends, fcs, strict=True)):
+        if fc is None:
+            valid[:] = False
+            continue
+        valid &= np.isfinite(fc).all(axis=1)
+        actual = y_raw[rows, end : end + bt.h]
+        s = error_sums(actual, np.nan_to_num(fc))
+        for k in tot:
+            tot[k] += s[k]
+        has = s["n"] > 0
+        mase_sum += np.where(has, s["abs"] / np.maximum(s["n"], 1) / bt.scale[rows], 0.0)
+        mase_cnt += has
+        sc.residuals[rows, r * bt.h : (r + 1) * bt.h] = actual - fc
+    ok = valid & (mase_cnt > 0)
+    sc.mase[rows] = np.where(ok, mase_sum / np.maximum(mase_cnt, 1), np.nan)
+    sc.abs_err[rows] = tot["abs"]
+    sc.err[rows] = tot["err"]
+    sc.act[rows] = tot["act"]
+    sc.n[rows] = tot["n"]
+
+
+def run_stat_models(
+    bt: Backtest,
+    y_adj: np.ndarray,
+    y_raw: np.ndarray,
+    factor: np.ndarray,
+    candidates: dict[str, np.ndarray],
+    m: int,
+) -> None:
+    """Backtest every statistical model on its candidate rows (forecasts re-promoted by factor)."""
+    for name, rows in candidates.items():
+        if name not in STAT_MODELS or len(rows) == 0:
+            continue
+        fcs = [
+            STAT_MODELS[name](y_adj[rows, :end], bt.h, m) * factor[rows, end : end + bt.h]
+            for end in bt.ends
+        ]
+        add_score(bt, name, rows, y_raw, fcs)
+
+
+def choose(bt: Backtest, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per series: (chosen model name or '' when none scored, index into MODEL_ORDER).
+
+    Lowest mean MASE wins (challengers' counted CHALLENGER_MARGIN worse); models within
+    TIE_TOLERANCE of it tie and the lowest WAPE among them wins, then the earlier model in
+    MODEL_ORDER.
+    """
+    names = [m for m in MODEL_ORDER if m in bt.scores]
+    if not names:
+        return np.full(n, "", dtype=object), np.full(n, -1)
+    mase = np.column_stack([bt.scores[m].mase for m in names])
+    mase = np.where(np.isfinite(mase), mase, np.inf)
+    for j, name in enumerate(names):
+        if name not in DEFAULT_MODELS:
+            mase[:, j] *= 1 + CHALLENGER_MARGIN
+    wp = np.column_stack([wape(bt.scores[m].abs_err, bt.scores[m].act) for m in names])
+    wp = np.where(np.isfinite(wp), wp, np.inf)
+    best = mase.min(axis=1, keepdims=True)
+    tie = np.isfinite(mase) & (mase <= best * (1 + TIE_TOLERANCE) + 1e-12)
+    wp_t = np.where(tie, wp, np.inf)
+    wbest = wp_t.min(axis=1, keepdims=True)
+    pick = np.argmax(tie & (wp_t <= wbest), axis=1)
+    none = ~np.isfinite(best[:, 0])
+    chosen = np.array(names, dtype=object)[pick]
+    chosen[none] = ""
+    return chosen, pick

@@ -1,0 +1,74 @@
+"""Settings and result types of the forecasting engine (the integration depends on these)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+PERIODS = ("day", "week", "month")
+DEFAULT_SEASON = {"day": 7, "week": 52, "month": 12}
+PROPHET_MODES = ("auto", "always", "never")
+
+
+@dataclass
+class ForecastSettings:
+    """How to forecast: period grain, horizon, backtest shape and the prophet policy.
+
+    `backtest_horizon` defaults to min(horizon, season_length, 13). `prophet` is 'auto' (only on
+    smooth/erratic series with enough history, as many as `prophet_budget_seconds` pays for at
+    a nominal cost per fit, highest volume first; deterministic), 'always' (every eligible
+    series, no budget) or 'never'.
+    """
+
+    period: str
+    horizon: int
+    season_length: int | None = None
+    backtest_origins: int = 3
+    backtest_horizon: int | None = None
+    prophet: str = "auto"
+    prophet_budget_seconds: float = 10.0
+    n_jobs: int = 2
+    interval_level: float = 0.8
+
+    def __post_init__(self) -> None:
+        if self.period not in PERIODS:
+            raise ValueError(f"period must be one of {PERIODS}, not {self.period!r}")
+        if self.horizon < 1:
+            raise ValueError("horizon must be at least 1")
+        if self.prophet not in PROPHET_MODES:
+            raise ValueError(f"prophet must be one of {PROPHET_MODES}, not {self.prophet!r}")
+        if self.backtest_origins < 1:
+            raise ValueError("backtest_origins must be at least 1")
+        if not 0.0 < self.interval_level < 1.0:
+            raise ValueError("interval_level must be between 0 and 1")
+
+    @property
+    def season(self) -> int:
+        """Season length in periods (day 7, week 52, month 12 unless set)."""
+        return int(self.season_length or DEFAULT_SEASON[self.period])
+
+    @property
+    def bt_horizon(self) -> int:
+        """Periods each backtest origin forecasts."""
+        if self.backtest_horizon is not None:
+            return max(1, int(self.backtest_horizon))
+        return max(1, min(self.horizon, self.season, 13))
+
+    @property
+    def bt_spacing(self) -> int:
+        """Periods between consecutive backtest origins."""
+        return max(1, -(-self.bt_horizon // self.backtest_origins))
+
+
+@dataclass
+class ForecastResult:
+    """Engine output.
+
+    forecast: account_id, item_code, location, period_start (datetime64), forecast_qty,
+    forecast_lo, forecast_hi, model. accuracy: account_id, item_code, location, model, wape, mase,
+    bias, periods_tested, series_class.
+    """
+
+    forecast: pd.DataFrame
+    accuracy: pd.DataFrame
