@@ -104,6 +104,10 @@ def accounts_add(
         list[str] | None,
         typer.Option(help="database: 'piece=SELECT ...', one per piece. Repeatable."),
     ] = None,
+    existing: Annotated[
+        str | None,
+        typer.Option(help="Another Tributary deployment's home folder, added as one child."),
+    ] = None,
     home: HomeOption = None,
     name: Annotated[str | None, typer.Option(help="Display name.")] = None,
     currency: Annotated[str | None, typer.Option(help="Account currency.")] = None,
@@ -145,7 +149,9 @@ def accounts_add(
         if not sep:
             _fail(f"--query '{item}' must look like 'piece=SELECT ...'")
         queries[piece.strip()] = sql.strip()
-    if url_env or queries:
+    if existing:
+        connection = Connection(type="tributary", path=existing)
+    elif url_env or queries:
         connection = Connection(
             type="database",
             url_env=url_env or "",
@@ -155,7 +161,10 @@ def accounts_add(
         )
     else:
         if not path:
-            _fail("give --path (a folder of files) or --url-env with --query (a database)")
+            _fail(
+                "give --path (a folder of files), --url-env with --query (a database) or "
+                "--existing (another Tributary home)"
+            )
         connection = Connection(type="csv", path=path, date_format=date_format, columns=columns)
     config.accounts.append(
         Account(

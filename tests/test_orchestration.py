@@ -235,3 +235,12 @@ def _check_files_sensor(home):
         instance=instance, cursor=second.cursor, resources=resources, repository_def=repository
     ) as ctx:
         assert sensor.evaluate_tick(ctx).run_requests == []  # nothing changed since
+
+
+def test_an_existing_deployment_is_added_by_its_home(tmp_path, home):
+    code, output = cli(
+        "accounts", "add", "legacy", "--home", str(tmp_path / "new"), "--existing", str(home.root)
+    )
+    assert code == 0, output
+    connection = Home(tmp_path / "new").load().accounts[0].connection
+    assert (connection.type, connection.path) == ("tributary", str(home.root))
