@@ -23,6 +23,8 @@ from tributary.config import (
     Master,
 )
 
+DEMO_MARKER = ".tributary-demo"
+
 app = typer.Typer(
     help="Tributary: roll child accounts up into one master and plan it.",
     no_args_is_help=True,
@@ -254,7 +256,7 @@ def run(
     _load(target)
     try:
         summary = run_pipeline(
-            target, accounts or None, echo=typer.echo, log_level="INFO" if verbose else "ERROR"
+            target, accounts or None, echo=typer.echo, log_level="INFO" if verbose else "CRITICAL"
         )
     except ConfigError as exc:
         _fail(str(exc))
@@ -321,25 +323,34 @@ def demo(
     home: Annotated[Path, typer.Option("--home", help="Where to write the demo home.")] = Path(
         "tributary-demo"
     ),
-    force: Annotated[bool, typer.Option(help="Replace an existing demo home.")] = False,
+    force: Annotated[
+        bool, typer.Option(help="Delete an existing demo home first (only a demo home).")
+    ] = False,
 ) -> None:
     """Write a demo home with three child accounts and run the whole pipeline on it."""
     from orchestration.runner import run_pipeline
     from tributary.demo import write_demo_home
 
     target = Home.resolve(home)
+    marker = target.root / DEMO_MARKER
     if target.root.exists() and any(target.root.iterdir()):
-        if not force and not (target.root / "accounts.yaml").exists():
-            _fail(f"{target.root} exists and is not a Tributary home; choose another --home")
+        # Only ever overwrite or delete a folder that a previous `tributary demo` wrote.
+        if not marker.exists():
+            _fail(
+                f"{target.root} exists and is not a demo home (no {DEMO_MARKER}); nothing was "
+                "changed. Choose another --home for the demo."
+            )
         if force:
             shutil.rmtree(target.root)
+    target.root.mkdir(parents=True, exist_ok=True)
+    marker.write_text("written by `tributary demo`; `tributary demo --force` may replace it\n")
     started = time.perf_counter()
     config = write_demo_home(target.root)
     typer.echo(
         f"demo home written to {target.root}: {len(config.accounts)} child accounts "
         f"({', '.join(a.id for a in config.accounts)})"
     )
-    summary = run_pipeline(target, echo=typer.echo, log_level="ERROR")
+    summary = run_pipeline(target, echo=typer.echo)
     _print_outcome(target, time.perf_counter() - started)
     if summary.failed:
         typer.echo("some accounts failed to load (see above)")

@@ -6,9 +6,10 @@ import os
 
 import dagster as dg
 
-from orchestration.assets.dbt import forecast_models, warehouse_models
+from orchestration.assets.dbt import output_models, warehouse_models
 from orchestration.assets.extract import account_data, account_registry
 from orchestration.assets.forecasts import scope_forecasts
+from orchestration.assets.plans import scope_plans
 from orchestration.assets.publish import postgres_marts
 from orchestration.checks import expectation_checks
 from orchestration.jobs import (
@@ -16,7 +17,8 @@ from orchestration.jobs import (
     forecast_scope_job,
     load_all_accounts,
     nightly_refresh,
-    publish_forecasts_job,
+    plan_scope_job,
+    publish_outputs_job,
     publish_postgres_job,
     refresh_account_job,
 )
@@ -36,7 +38,8 @@ def build_definitions(home: str | None = None) -> dg.Definitions:
             account_registry,
             warehouse_models,
             scope_forecasts,
-            forecast_models,
+            scope_plans,
+            output_models,
             postgres_marts,
         ],
         asset_checks=expectation_checks,
@@ -45,7 +48,8 @@ def build_definitions(home: str | None = None) -> dg.Definitions:
             build_warehouse_job,
             load_all_accounts,
             forecast_scope_job,
-            publish_forecasts_job,
+            plan_scope_job,
+            publish_outputs_job,
             publish_postgres_job,
         ],
         schedules=[nightly_refresh],

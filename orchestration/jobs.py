@@ -2,9 +2,10 @@
 
 import dagster as dg
 
-from orchestration.assets.dbt import forecast_models, warehouse_models
+from orchestration.assets.dbt import output_models, warehouse_models
 from orchestration.assets.extract import ACCOUNT_DATA_KEYS, REGISTRY_KEY, SOURCE_RETRY
 from orchestration.assets.forecasts import scope_forecasts
+from orchestration.assets.plans import scope_plans
 from orchestration.assets.publish import postgres_marts
 from orchestration.checks import expectation_checks
 from orchestration.partitions import sync_account_partitions
@@ -29,12 +30,18 @@ forecast_scope_job = dg.define_asset_job(
     description="Forecast one scope (pick its partition: a child account or master).",
 )
 
-publish_forecasts_job = dg.define_asset_job(
-    "publish_forecasts",
-    selection=dg.AssetSelection.assets(forecast_models),
-    description="Build marts.demand_forecast and forecast_accuracy from every scope's files.",
+plan_scope_job = dg.define_asset_job(
+    "plan_scope",
+    selection=dg.AssetSelection.assets(scope_plans),
+    description="Plan one scope (pick its partition: a child account or master).",
 )
 
+publish_outputs_job = dg.define_asset_job(
+    "publish_outputs",
+    selection=dg.AssetSelection.assets(output_models),
+    description="Build the forecast and plan marts (demand_forecast, order_plan, "
+    "order_plan_by_account, purchase_orders, ...) from every scope's files.",
+)
 
 publish_postgres_job = dg.define_asset_job(
     "publish_postgres",

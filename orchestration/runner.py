@@ -31,7 +31,7 @@ class RunSummary:
     failed: dict[str, str] = field(default_factory=dict)
     warehouse_ok: bool = False
     warehouse_error: str | None = None
-    forecast_failed: dict[str, str] = field(default_factory=dict)
+    forecast_failed: dict[str, str] = field(default_factory=dict)  # forecasts and plans
     published: bool | None = None  # None: publishing is off (no TRIBUTARY_PUBLISH_URL)
     publish_error: str | None = None
     seconds: float = 0.0
@@ -112,7 +112,7 @@ def run_pipeline(
     home: Home,
     accounts: list[str] | None = None,
     echo: Callable[[str], None] = print,
-    log_level: str = "WARNING",
+    log_level: str = "CRITICAL",
 ) -> RunSummary:
     """Load the given accounts (all by default), then rebuild everything downstream."""
     from orchestration.definitions import build_definitions
@@ -152,21 +152,25 @@ def run_pipeline(
     summary.warehouse_ok, summary.warehouse_error = _run_dbt_job(
         defs, "build_warehouse", instance, loggers, home, echo, "warehouse", log_level
     )
-    if summary.warehouse_ok:
-        _forecast(defs, instance, loggers, config, echo, summary)
-        if not summary.forecast_failed:
-            ok, error = _run_dbt_job(
-                defs,
-                "publish_forecasts",
-                instance,
-                loggers,
-                home,
-                echo,
-                "forecast marts",
-                log_level,
-            )
-            if not ok:
-                summary.forecast_failed["marts"] = error or "failed"
+    # Then per scope (the master and each child): forecasts, then plans; one dbt step turns
+    # every scope's files into the forecast and plan marts. A failed stage stops what follows.
+    for label, scope_job in (("forecast", "forecast_scope"), ("plan", "plan_scope")):
+        if not summary.warehouse_ok or summary.forecast_failed:
+            break
+        _per_scope(defs, scope_job, label, instance, loggers, config, echo, summary)
+    if summary.warehouse_ok and not summary.forecast_failed:
+        ok, error = _run_dbt_job(
+            defs,
+            "publish_outputs",
+            instance,
+            loggers,
+            home,
+            echo,
+            "forecast and plan marts",
+            log_level,
+        )
+        if not ok:
+            summary.forecast_failed["marts"] = error or "failed"
     if summary.warehouse_ok and os.environ.get("TRIBUTARY_PUBLISH_URL"):
         summary.published, summary.publish_error = _publish(defs, instance, loggers, echo)
     summary.seconds = time.perf_counter() - started
@@ -202,27 +206,29 @@ def _run_dbt_job(
     return False, error
 
 
-def _forecast(
+def _per_scope(
     defs: dg.Definitions,
+    job_name: str,
+    label: str,
     instance: dg.DagsterInstance,
     loggers: dict,
     config,
     echo: Callable[[str], None],
     summary: RunSummary,
 ) -> None:
-    """One run of the forecast asset per scope: the master, then each child."""
-    job = defs.resolve_job_def("forecast_scope")
+    """One run of a scope-partitioned job per scope: the master, then each child."""
+    job = defs.resolve_job_def(job_name)
     for scope in [MASTER_SCOPE, *[a.id for a in config.accounts]]:
-        echo(f"[forecast] {scope} ...")
+        echo(f"[{label}] {scope} ...")
         t0 = time.perf_counter()
         result = job.execute_in_process(
             partition_key=scope, instance=instance, raise_on_error=False, run_config=loggers
         )
         if result.success:
-            echo(f"[forecast] {scope}: done ({time.perf_counter() - t0:.1f}s)")
+            echo(f"[{label}] {scope}: done ({time.perf_counter() - t0:.1f}s)")
         else:
-            summary.forecast_failed[scope] = _error_text(result)
-            echo(f"[forecast] {scope}: FAILED: {summary.forecast_failed[scope]}")
+            summary.forecast_failed[f"{label} {scope}"] = _error_text(result)
+            echo(f"[{label}] {scope}: FAILED: {summary.forecast_failed[f'{label} {scope}']}")
 
 
 def _publish(

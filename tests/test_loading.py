@@ -166,3 +166,81 @@ def test_unknown_files_and_columns_are_warned_about(tmp_path):
     report = load_account(home, config, "shop")
     assert any("readme.txt" in w for w in report.warnings)
     assert any("note" in w for w in report.warnings)
+
+
+def test_a_batch_that_never_expires_is_loaded_and_read_back(tmp_path):
+    home, config = make_home(
+        tmp_path,
+        {
+            "transactions.csv": GOOD,
+            "batches.csv": "item_code,batch_code,expiration_date,on_hand\n"
+            "A,B1,9999-12-31,4\nA,B2,2024-06-30T08:00:00+02:00,1\n",
+        },
+    )
+    report = load_account(home, config, "shop")
+    assert report.per_piece["batches"] == (2, 0)
+    batches = Lake(home.lake).read("batches", "shop")
+    assert [str(d) for d in batches["expiration_date"]] == ["9999-12-31", "2024-06-30"]
+    schema = pq.read_schema(Lake(home.lake).partition("batches", "shop") / "part-0.parquet")
+    assert schema.field("expiration_date").type == pa.date32()
+
+
+def test_a_line_with_too_many_fields_is_a_rejected_row_not_a_failed_file(tmp_path):
+    csv = (
+        "date,item_code,qty_sold\n"
+        "2024-01-02,A,3\n"
+        "2024-01-03,A,2,oops\n"  # line 3
+        "2024-01-04,B,1\n"
+        "2024-01-05,B,x\n"  # line 5
+    )
+    home, config = make_home(tmp_path, {"transactions.csv": csv})
+    report = load_account(home, config, "shop")
+    assert (report.rows_loaded, report.rows_rejected) == (2, 2)
+    lake = Lake(home.lake)
+    assert lake.read("transactions", "shop")["source_row"].tolist() == [2, 4]
+    rejected = lake.read("rejected_rows", "shop")
+    assert rejected[["row_number", "column_name", "value", "reason"]].values.tolist() == [
+        [3, "", "2024-01-03,A,2,oops", "wrong number of fields: expected 3, saw 4"],
+        [5, "qty_sold", "x", "not a number"],
+    ]
+
+
+def test_a_first_row_with_too_many_fields_is_rejected_and_the_rest_read_by_the_header(tmp_path):
+    csv = "date,item_code,qty_sold\n2024-01-02,A,3,9\n2024-01-03,B,2,8\n2024-01-04,C,1\n"
+    home, config = make_home(tmp_path, {"transactions.csv": csv})
+    report = load_account(home, config, "shop")
+    assert (report.rows_loaded, report.rows_rejected) == (1, 2)
+    lake = Lake(home.lake)
+    loaded = lake.read("transactions", "shop")
+    assert loaded[["item_code", "source_row"]].values.tolist() == [["C", 4]]
+    rejected = lake.read("rejected_rows", "shop")
+    assert rejected[["row_number", "value"]].values.tolist() == [
+        [2, "2024-01-02,A,3,9"],
+        [3, "2024-01-03,B,2,8"],
+    ]
+
+
+def test_blank_lines_do_not_shift_row_numbers(tmp_path):
+    csv = (
+        "\n"  # line 1: blank before the header
+        "date;item_code;qty_sold\n"  # line 2
+        "2024-01-02;A;3\n"
+        "\n"  # line 4
+        '2024-01-03;"B\nb";2\n'  # a quoted value over two lines: still one row (5)
+        "2024-01-04;C;1;7\n"  # row 6: a field too many
+        "\n"
+        "2024-01-05;D;x\n"  # row 8
+        "2024-01-06;E;1\n"
+        "\n"
+    )
+    home, config = make_home(tmp_path, {"transactions.csv": csv})
+    report = load_account(home, config, "shop")
+    assert (report.rows_loaded, report.rows_rejected) == (3, 2)
+    lake = Lake(home.lake)
+    loaded = lake.read("transactions", "shop")
+    assert loaded[["item_code", "source_row"]].values.tolist() == [["A", 3], ["B\nb", 5], ["E", 9]]
+    rejected = lake.read("rejected_rows", "shop")
+    assert rejected[["row_number", "column_name", "value"]].values.tolist() == [
+        [6, "", "2024-01-04;C;1;7"],
+        [8, "qty_sold", "x"],
+    ]

@@ -244,3 +244,16 @@ def test_an_existing_deployment_is_added_by_its_home(tmp_path, home):
     assert code == 0, output
     connection = Home(tmp_path / "new").load().accounts[0].connection
     assert (connection.type, connection.path) == ("tributary", str(home.root))
+
+
+def test_demo_never_touches_a_folder_it_did_not_write(tmp_path, home):
+    before = home.accounts_file.read_text()
+    for args in ([], ["--force"]):
+        code, output = cli("demo", "--home", str(home.root), *args)
+        assert code == 2 and "is not a demo home" in output
+    assert home.accounts_file.read_text() == before
+    (tmp_path / "victim").mkdir()
+    (tmp_path / "victim" / "important.txt").write_text("keep me")
+    code, output = cli("demo", "--home", str(tmp_path / "victim"), "--force")
+    assert code == 2
+    assert (tmp_path / "victim" / "important.txt").read_text() == "keep me"

@@ -24,6 +24,13 @@ MARTS = [
     "promotion_calendar",
     "demand_forecast",
     "forecast_accuracy",
+    "order_plan",
+    "order_plan_by_account",
+    "purchase_orders",
+    "transfers",
+    "manufacturing_orders",
+    "material_plan",
+    "projected_write_offs",
 ]
 
 
@@ -121,6 +128,20 @@ def test_every_scope_forecasts_every_series_over_the_horizon(demo):
     assert len(off) > 0 and (off["forecast_qty"] == 0).all()
 
 
+def test_the_demo_plans_every_scope(demo):
+    _, marts = demo
+    plan = marts["order_plan"]
+    assert set(plan["account_id"]) == {"master", "warehouse", "webshop", "wholesale"}
+    assert (plan["order_qty"] >= 0).all() and (plan["order_qty"] % 1 == 0).all()
+    assert (plan["order_qty"] > 0).any()
+    assert len(marts["purchase_orders"]) > 0
+    assert len(marts["order_plan_by_account"]) > 0
+    # The demo's warehouse has a DC supplying two stores, a two-level BOM and expiring batches.
+    assert (marts["transfers"]["kind"] == "dc").any()
+    assert len(marts["manufacturing_orders"]) > 0 and len(marts["material_plan"]) > 0
+    assert len(marts["projected_write_offs"]) > 0
+
+
 def test_running_twice_gives_identical_marts(demo):
     home, first = demo
     summary = run_pipeline(home, echo=lambda _: None)
@@ -189,3 +210,22 @@ def test_demo_files_and_warehouse_stay_in_the_home(demo):
     )
     assert not (home.lake / ".staging").exists()
     assert not Path(home.lake / ".previous").exists()
+
+
+def test_an_account_removed_from_accounts_yaml_is_no_longer_served(demo, tmp_path):
+    home, _ = demo
+    copy = Home(tmp_path / "home")
+    shutil.copytree(home.root, copy.root, ignore=shutil.ignore_patterns("dagster"))
+    config = copy.load()
+    config.accounts = [a for a in config.accounts if a.id != "wholesale"]
+    copy.save(config)  # edited by hand, not with `tributary accounts remove`
+
+    assert run_pipeline(copy, echo=lambda _: None).ok
+    after = snapshot(copy)
+    for table in ("sales_history", "inventory_position", "demand_forecast", "rejected_rows"):
+        frame = after[table]
+        assert "wholesale" not in set(frame["account_id"]), table
+        if "source_account_id" in frame:
+            assert "wholesale" not in set(frame["source_account_id"]), table
+    # Nothing is deleted: its validated data stays in the lake for when it comes back.
+    assert (copy.lake / "raw" / "transactions" / "account=wholesale").exists()

@@ -304,3 +304,92 @@ def test_rows_keep_their_file_and_row_number():
     result = validate("transactions", "date,item_code,qty_sold\n2024-01-02,A,1\n2024-01-03,B,2\n")
     assert result.frame["source_row"].tolist() == [2, 3]
     assert set(result.frame["source_file"]) == {"transactions.csv"}
+
+
+# -- headers written without separators ------------------------------------------------------
+
+
+def test_headers_without_separators_match_contract_columns():
+    result = validate("transactions", "ItemCode,QtySold,Date\nA,2,2024-01-02\n")
+    assert result.frame[["item_code", "qty_sold"]].to_dict("records") == [
+        {"item_code": "A", "qty_sold": 2.0}
+    ]
+    assert str(result.frame.loc[0, "date"]) == "2024-01-02"
+    assert result.warnings == []
+
+
+def test_compact_header_matches_document_spellings_and_categories():
+    result = validate("items", "ItemCode,LeadTime,ItemCategory1,ItemSubCategory\nA,5,Tools,Saws\n")
+    assert result.frame.loc[0, "lead_time_days"] == 5.0
+    assert result.frame.loc[0, "item_categories"] == ["Tools", "Saws"]
+
+
+def test_compact_header_clashing_with_a_normal_one_fails_the_file():
+    with pytest.raises(UnreadableFile, match="both map to column 'item_code'"):
+        validate("transactions", "item_code,ItemCode,qty_sold,date\nA,A,1,2024-01-02\n")
+
+
+# -- dates: offsets, far future, formats --------------------------------------------------------
+
+
+def test_mixed_iso_dates_and_timestamps_with_offsets_keep_the_local_day():
+    result = validate(
+        "transactions",
+        "date,item_code,qty_sold\n"
+        "2024-03-31,A,1\n"
+        "2024-03-31T10:00:00+02:00,B,1\n"
+        "2024-04-01T23:30:00Z,C,1\n"
+        "2024-04-01T23:30:00-05:00,D,1\n",
+    )
+    assert result.rejected.empty
+    assert [str(d) for d in result.frame["date"]] == [
+        "2024-03-31",
+        "2024-03-31",
+        "2024-04-01",
+        "2024-04-01",  # the day as written, not converted to UTC (04-02)
+    ]
+
+
+def test_dates_beyond_the_nanosecond_range_are_dates():
+    result = validate(
+        "batches",
+        "item_code,batch_code,expiration_date,on_hand\n"
+        "A,B1,9999-12-31,1\nA,B2,2300-01-01,1\nA,B3,1600-02-29,1\nA,B4,10000-01-01,1\n",
+    )
+    assert [str(d) for d in result.frame["expiration_date"]] == [
+        "9999-12-31",
+        "2300-01-01",
+        "1600-02-29",
+    ]
+    assert reasons(result) == [
+        (5, "expiration_date", "not a date (expected ISO 8601, e.g. 2024-03-31)")
+    ]
+
+
+def test_declared_format_parses_far_future_dates():
+    result = validate(
+        "batches",
+        "item_code,batch_code,expiration_date,on_hand\nA,B1,31.12.9999,1\nA,B2,31.02.2024,1\n",
+        date_format="%d.%m.%Y",
+    )
+    assert [str(d) for d in result.frame["expiration_date"]] == ["9999-12-31"]
+    assert reasons(result) == [(3, "expiration_date", "not a date (expected %d.%m.%Y)")]
+
+
+def test_promotion_dates_in_the_far_future_compare():
+    result = validate(
+        "promotions",
+        "item_code,start_date,end_date,discount\nA,2024-01-01,9999-12-31,0.1\n"
+        "B,9999-12-31,2024-01-01,0.1\n",
+    )
+    assert result.frame["item_code"].tolist() == ["A"]
+    assert reasons(result) == [(3, "end_date", "end_date is before start_date")]
+
+
+@pytest.mark.parametrize("date_format", ["%d.%m.%Q", "%Y-%", "dd.mm.yyyy"])
+def test_an_invalid_date_format_fails_the_file_naming_the_format(date_format):
+    with pytest.raises(UnreadableFile) as error:
+        validate(
+            "transactions", "date,item_code,qty_sold\n01.02.2024,A,1\n", date_format=date_format
+        )
+    assert f"date_format '{date_format}'" in str(error.value)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -228,6 +228,26 @@ def _parse_date(value: Any, where: str) -> date | None:
         raise ConfigError(f"{where}: '{value}' is not an ISO date (YYYY-MM-DD)") from exc
 
 
+def _number(value: Any, kind: type, source: str, key: str) -> Any:
+    """``kind(value)`` or a ConfigError naming the key (never a bare ValueError)."""
+    try:
+        number = kind(value)
+    except (TypeError, ValueError) as exc:
+        what = "a whole number" if kind is int else "a number"
+        raise ConfigError(f"{source}: {key} must be {what}, not '{value}'") from exc
+    if kind is int and isinstance(value, float) and value != number:
+        raise ConfigError(f"{source}: {key} must be a whole number, not '{value}'")
+    return number
+
+
+def check_date_format(date_format: str) -> None:
+    """Raise ValueError unless ``date_format`` formats and parses a date back (strptime)."""
+    sample = datetime(2024, 3, 31)
+    text = sample.strftime(date_format)
+    if datetime.strptime(text, date_format).date() != sample.date():
+        raise ValueError("it does not give the day back")
+
+
 def _parse_forecast(raw: Any, source: str) -> ForecastOptions:
     if raw is None:
         return ForecastOptions()
@@ -238,8 +258,13 @@ def _parse_forecast(raw: Any, source: str) -> ForecastOptions:
         raise ConfigError(f"{source}: master.forecast: unknown keys: {', '.join(sorted(extra))}")
     options = ForecastOptions(
         prophet=str(raw.get("prophet", "auto")),
-        prophet_budget_seconds=float(raw.get("prophet_budget_seconds", 10.0)),
-        backtest_origins=int(raw.get("backtest_origins", 3)),
+        prophet_budget_seconds=_number(
+            raw.get("prophet_budget_seconds", 10.0), float, source,
+            "master.forecast.prophet_budget_seconds",
+        ),
+        backtest_origins=_number(
+            raw.get("backtest_origins", 3), int, source, "master.forecast.backtest_origins"
+        ),
     )
     if options.prophet not in PROPHET_MODES:
         raise ConfigError(
@@ -286,9 +311,12 @@ def parse_config(text: str, source: str = "accounts.yaml") -> Config:
             name=str(raw.get("name", "Master")),
             period=str(raw.get("period", "week")),
             currency=str(raw.get("currency", "USD")),
-            service_level=float(raw.get("service_level", 0.95)),
+            service_level=_number(raw.get("service_level", 0.95), float, source,
+                                  "master.service_level"),
             horizon_periods=(
-                int(raw["horizon_periods"]) if raw.get("horizon_periods") is not None else None
+                _number(raw["horizon_periods"], int, source, "master.horizon_periods")
+                if raw.get("horizon_periods") is not None
+                else None
             ),
             as_of=_parse_date(raw.get("as_of"), f"{source}: master.as_of"),
             forecast=_parse_forecast(raw.get("forecast"), source),
@@ -394,6 +422,14 @@ def _check_connection_keys(conn: dict[str, Any], conn_type: str, where: str) -> 
 def _validate_connection(account: Account, source: str) -> None:
     where = f"{source}: account '{account.id}'"
     connection = account.connection
+    if connection.date_format:
+        try:
+            check_date_format(connection.date_format)
+        except ValueError as exc:
+            raise ConfigError(
+                f"{where}: connection.date_format '{connection.date_format}' is not a usable "
+                f"date format ({exc}); use strftime codes such as %d.%m.%Y or %m/%d/%Y"
+            ) from exc
     if connection.type in ("csv", "tributary"):
         if not connection.path:
             raise ConfigError(f"{where}: connection.path is required")

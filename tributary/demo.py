@@ -39,7 +39,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from tributary.config import Account, Config, Connection, Home, Master
+from tributary.config import Account, Config, Connection, ForecastOptions, Home, Master
 
 AS_OF = date(2026, 11, 1)
 HISTORY_START = date(2024, 11, 1)
@@ -1293,6 +1293,8 @@ def demo_config() -> Config:
         currency="EUR",
         service_level=0.95,
         as_of=AS_OF,
+        # A small prophet budget keeps the whole demo well under two minutes on two cores.
+        forecast=ForecastOptions(prophet_budget_seconds=4.0),
     )
     accounts = [
         Account("warehouse", "Central warehouse IMS", "EUR", Connection("csv", "data/warehouse")),

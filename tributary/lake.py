@@ -8,15 +8,38 @@ Layout under ``<home>/lake``::
     meta/accounts/part-0.parquet                     the registry read from accounts.yaml
     derived/<table>/account=<scope>/part-0.parquet   Python outputs per scope (child or master):
                                                      demand_forecast, forecast_accuracy, ...
+    .staging/<tag>/<folder path>                     a swap's new folders, written before any rename
+    .previous/<tag>/<folder path>                    the old folders a swap has set aside
+    .previous/<tag>/swap.json                        the swap's manifest (see below)
 
-A load writes every folder aside (``.staging/<load id>/``) first; only when all are written does
-it swap them in, each with two renames, keeping the previous folder in ``.previous/`` until the
-swap is done. A crash while writing leaves the old data untouched; a crash during the swap is
-repaired by the next load of that account (``recover``), which puts the previous folders back.
+``<tag>`` is ``<key>-<load id or token>-<pid>``; ``.staging`` and ``.previous`` exist only
+while a swap runs (or after a crash, until the next load of that key repairs it).
+
+A swap replaces all folders of one key (the nine pieces and ``rejected_rows`` of an account, or
+the derived tables of a scope) all-or-nothing:
+
+1. every new folder is written to ``.staging/<tag>/`` first; a crash (or error) here leaves the
+   old data untouched, and abandoned staging of dead processes is removed later;
+2. the manifest ``swap.json`` lists every folder (and whether it had an old version) with state
+   ``swapping``; it is written to a temporary name and ``os.replace``d into place before the
+   first rename;
+3. each folder is swapped with two renames: current -> ``.previous/<tag>/``, staging -> current;
+4. the manifest is rewritten with state ``done`` - the commit point - and only then are the
+   stash, the staging folder and the manifest removed.
+
+``recover(key)`` runs at the start of every swap and load of ``key``. An unfinished manifest of a
+dead process (or of this one, after an error) is rolled BACK: every already-swapped new folder is
+moved out of the way and every stashed old folder is put back, so all folders are old again,
+matching the load status, which is written only after a successful swap. A ``done`` manifest
+is rolled forward (only its cleanup is left). Either way readers never get a mix of old and new
+tables. Rolling back is idempotent, so a crash during recovery is repaired by the next one.
+Stashes without a manifest (from before manifests existed) are put back where their folder is
+missing, as before.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from dataclasses import dataclass
@@ -31,6 +54,13 @@ from tributary.contract import PIECES, REJECTED_ROWS_SCHEMA, arrow_schema
 
 REJECTED = "rejected_rows"
 PART = "part-0.parquet"
+MANIFEST = "swap.json"
+
+# Fault-injection hook, for tests only (tests/test_lake.py): when set to N >= 1, the process
+# exits abruptly (os._exit(9), no cleanup) right after the Nth rename of a swap; the folder
+# renames count 1, 2, ... and the commit mark (the os.replace of the "done" manifest) counts
+# as the last one. Unset (the normal case), it does nothing.
+CRASH_AFTER_RENAMES_ENV = "TRIBUTARY_LAKE_CRASH_AFTER_RENAMES"
 
 LOAD_STATUS_SCHEMA = pa.schema(
     [
@@ -106,22 +136,78 @@ class Lake:
 
     # -- writing ---------------------------------------------------------------------------
     def recover(self, account_id: str) -> None:
-        """Finish or undo a swap that a crash interrupted: no table is ever left missing.
+        """Finish or undo a swap of ``account_id`` that a crash interrupted (module docstring).
 
-        A stash in ``.previous/<swap>/`` mirrors the path of the folder it was moved from.
+        Afterwards every folder of such a swap is either all old (rolled back) or all new (the
+        swap had committed); abandoned staging folders of dead processes are removed.
         """
-        self._clear_abandoned_staging(account_id)
         previous = self.root / ".previous"
-        if not previous.exists():
-            return
+        if previous.exists():
+            for tagdir in sorted(p for p in previous.iterdir() if p.is_dir()):
+                manifest = _read_manifest(tagdir)
+                if manifest is None or manifest.get("key") != account_id:
+                    continue
+                if _owner_alive(manifest.get("pid"), manifest.get("started")):
+                    continue  # another live process is swapping right now: not ours to touch
+                self._resolve(tagdir)
+            self._recover_stashes_without_manifest(account_id)
+        self._clear_abandoned_staging(account_id)
+        self._remove_empty_scratch()
+
+    def _recover_stashes_without_manifest(self, account_id: str) -> None:
+        """Stashes of swaps made before manifests existed: put back the folders that are missing.
+
+        A stash in ``.previous/<tag>/`` mirrors the path of the folder it was moved from.
+        """
+        previous = self.root / ".previous"
         for stash in sorted(previous.glob(f"*/**/account={account_id}")):
-            relative = stash.relative_to(previous).parts[1:]
+            tag, *relative = stash.relative_to(previous).parts
+            if (previous / tag / MANIFEST).exists():
+                continue  # a live swap's stash, handled through its manifest
             target = self.root.joinpath(*relative)
             if target.exists():
                 shutil.rmtree(stash)
             else:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.rename(stash, target)
+        for tagdir in previous.iterdir():
+            pid = tagdir.name.rsplit("-", 1)[-1]
+            if (
+                tagdir.is_dir()
+                and not (tagdir / MANIFEST).exists()
+                and pid.isdigit()
+                and not _owner_alive(int(pid), None)
+                and not any(p.is_file() for p in tagdir.rglob("*") if p.name != MANIFEST + ".tmp")
+            ):
+                shutil.rmtree(tagdir, ignore_errors=True)
+
+    def _resolve(self, tagdir: Path) -> None:
+        """Complete the swap recorded in ``tagdir``: clean up if it committed, else roll back."""
+        manifest = _read_manifest(tagdir)
+        if manifest is None:
+            return
+        staging = self.root / ".staging" / tagdir.name
+        folders = [
+            (Path(*f["path"].split("/")), bool(f["had_previous"])) for f in manifest["folders"]
+        ]
+        if manifest.get("state") == "done":
+            for relative, _ in folders:
+                shutil.rmtree(tagdir / relative, ignore_errors=True)
+        else:
+            for relative, had_previous in reversed(folders):
+                target = self.root / relative
+                stash = tagdir / relative
+                staged = staging / relative
+                if stash.exists():
+                    if target.exists():
+                        _move_aside(target, staged)
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    os.rename(stash, target)
+                elif not had_previous and target.exists() and not staged.exists():
+                    _move_aside(target, staged)  # new folder where there was none: undo it
+        shutil.rmtree(staging, ignore_errors=True)
+        (tagdir / MANIFEST).unlink(missing_ok=True)
+        shutil.rmtree(tagdir, ignore_errors=True)
 
     def _clear_abandoned_staging(self, key: str) -> None:
         """Remove half-written staging folders of ``key`` whose writing process has died."""
@@ -132,6 +218,14 @@ class Lake:
             pid = folder.name.rsplit("-", 1)[-1]
             if pid.isdigit() and int(pid) != os.getpid() and not _process_alive(int(pid)):
                 shutil.rmtree(folder, ignore_errors=True)
+
+    def _remove_empty_scratch(self) -> None:
+        for scratch in (self.root / ".previous", self.root / ".staging"):
+            try:
+                if scratch.exists() and not any(scratch.iterdir()):
+                    scratch.rmdir()
+            except OSError:
+                pass  # another swap just started using it
 
     def replace_account(
         self, account_id: str, load_id: str, tables: dict[str, pd.DataFrame]
@@ -164,30 +258,64 @@ class Lake:
         token: str,
         entries: dict[Path, tuple[pd.DataFrame | None, pa.Schema]],
     ) -> None:
-        """Write each folder aside, then swap all of them in (see the module docstring)."""
+        """Write each folder aside, then swap all of them in at once (see the module docstring)."""
         self.recover(key)
         tag = f"{key}-{token}-{os.getpid()}"
         staging = self.root / ".staging" / tag
         previous = self.root / ".previous" / tag
         if staging.exists():
             shutil.rmtree(staging)
-        for target, (frame, schema) in entries.items():
-            out = staging / target.relative_to(self.root)
-            out.mkdir(parents=True)
-            _write_parquet(frame, schema, out / PART)
-        for target in entries:
-            relative = target.relative_to(self.root)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if target.exists():
-                stash = previous / relative
-                stash.parent.mkdir(parents=True, exist_ok=True)
-                os.rename(target, stash)
-            os.rename(staging / relative, target)
-        shutil.rmtree(previous, ignore_errors=True)
-        shutil.rmtree(staging, ignore_errors=True)
-        for scratch in (previous.parent, staging.parent):
-            if scratch.exists() and not any(scratch.iterdir()):
-                scratch.rmdir()
+        try:
+            for target, (frame, schema) in entries.items():
+                out = staging / target.relative_to(self.root)
+                out.mkdir(parents=True)
+                _write_parquet(frame, schema, out / PART)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        relatives = [target.relative_to(self.root) for target in entries]
+        manifest = {
+            "key": key,
+            "token": token,
+            "pid": os.getpid(),
+            "started": _process_start(os.getpid()),
+            "state": "swapping",
+            "folders": [
+                {"path": relative.as_posix(), "had_previous": (self.root / relative).exists()}
+                for relative in relatives
+            ],
+        }
+        if previous.exists():
+            shutil.rmtree(previous)
+        crash = _CrashHook()
+        try:
+            previous.mkdir(parents=True)
+            _write_json(previous / MANIFEST, manifest)  # before the first rename
+            for relative in relatives:
+                target = self.root / relative
+                target.parent.mkdir(parents=True, exist_ok=True)
+                if target.exists():
+                    stash = previous / relative
+                    stash.parent.mkdir(parents=True, exist_ok=True)
+                    os.rename(target, stash)
+                    crash.renamed()
+                os.rename(staging / relative, target)
+                crash.renamed()
+            _write_json(previous / MANIFEST, {**manifest, "state": "done"})  # the commit point
+            crash.renamed()
+        except BaseException:
+            try:
+                if _read_manifest(previous) is None:  # no rename happened yet
+                    shutil.rmtree(previous, ignore_errors=True)
+                    shutil.rmtree(staging, ignore_errors=True)
+                else:
+                    self._resolve(previous)  # roll back (or, if the commit mark landed, finish)
+                self._remove_empty_scratch()
+            except Exception:  # noqa: BLE001 - the manifest stays; the next recover() retries
+                pass
+            raise
+        self._resolve(previous)  # committed: drop the stash, the staging and the manifest
+        self._remove_empty_scratch()
 
     def write_status(self, account_id: str, status: LoadStatus) -> None:
         frame = pd.DataFrame([status.__dict__])
@@ -211,6 +339,66 @@ class Lake:
         if not base.exists():
             return []
         return sorted(p.name.split("=", 1)[1] for p in base.glob("account=*"))
+
+
+class _CrashHook:
+    """Fault injection for tests: see ``CRASH_AFTER_RENAMES_ENV``. Inert unless it is set."""
+
+    def __init__(self) -> None:
+        value = os.environ.get(CRASH_AFTER_RENAMES_ENV, "")
+        self.limit = int(value) if value.isdigit() else 0
+        self.count = 0
+
+    def renamed(self) -> None:
+        self.count += 1
+        if self.count == self.limit:
+            os._exit(9)
+
+
+def _write_json(path: Path, data: dict) -> None:
+    """Write ``data`` to a temporary name, flush it to disk, then rename it into place."""
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as handle:
+        json.dump(data, handle)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+def _read_manifest(tagdir: Path) -> dict | None:
+    try:
+        data = json.loads((tagdir / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and "folders" in data else None
+
+
+def _move_aside(folder: Path, destination: Path) -> None:
+    """Move ``folder`` to ``destination`` (replacing whatever is there) in one rename."""
+    if destination.exists():
+        shutil.rmtree(destination)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    os.rename(folder, destination)
+
+
+def _process_start(pid: int) -> str | None:
+    """The start time of ``pid`` (Linux), to tell a reused pid from the original process."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat.rsplit(")", 1)[-1].split()
+    return fields[19] if len(fields) > 19 else None
+
+
+def _owner_alive(pid: object, started: object) -> bool:
+    """Whether the process that wrote a manifest is still running (and is not this one)."""
+    if not isinstance(pid, int) or pid == os.getpid() or not _process_alive(pid):
+        return False
+    if started is None:
+        return True
+    current = _process_start(pid)
+    return current is None or current == started
 
 
 def _process_alive(pid: int) -> bool:

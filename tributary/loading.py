@@ -41,7 +41,7 @@ from tributary.lake import REJECTED, Lake, LoadStatus
 from tributary.validation import PieceResult, validate_piece
 
 # Bump when parsing rules change, so identical files are re-validated under the new rules.
-CONTRACT_VERSION = "1"
+CONTRACT_VERSION = "2"  # 2: dates beyond 2262 and with offsets, bad CSV lines as rows
 
 
 class AccountLoadError(Exception):
@@ -204,6 +204,10 @@ def load_account(
         raise TransientAccountLoadError(
             account_id, f"{exc} (previous data kept; a later attempt may succeed)"
         ) from exc
+    except Exception as exc:  # noqa: BLE001 - any other failure still marks the account stale
+        message = f"unexpected error while reading: {type(exc).__name__}: {exc}"
+        _record_failure(lake, account_id, message)
+        raise AccountLoadError(account_id, f"{message} (previous data kept)") from exc
 
     rows_loaded = sum(len(r.frame) for r in results.values())
     rows_rejected = sum(r.rows_rejected for r in results.values())
@@ -222,9 +226,10 @@ def load_account(
         )
         try:
             lake.replace_account(account_id, load_id, tables)
-        except OSError as exc:
-            _record_failure(lake, account_id, f"writing the lake failed: {exc}")
-            raise AccountLoadError(account_id, f"writing the lake failed: {exc}") from exc
+        except Exception as exc:  # noqa: BLE001 - disk full, permissions, a bad value: all stale
+            message = f"writing the lake failed: {type(exc).__name__}: {exc}"
+            _record_failure(lake, account_id, message)
+            raise AccountLoadError(account_id, f"{message} (previous data kept)") from exc
         loaded_at = datetime.now().replace(microsecond=0)
     else:
         loaded_at = previous.last_loaded_at

@@ -22,7 +22,8 @@ _DTYPES = {
     "float": "float64",
     "int": "float64",  # whole numbers are checked when parsed; NaN needs a float column
     "bool": "boolean",
-    "date": "datetime64[ns]",
+    # Seconds, not nanoseconds: dates up to 9999-12-31 fit (see tributary.validation).
+    "date": "datetime64[s]",
 }
 
 

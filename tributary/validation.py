@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import numpy as np
 import pandas as pd
 
+from tributary.config import check_date_format
 from tributary.connectors.folder import RawTable, UnreadableFile
 from tributary.contract import Piece, category_list_column, normalize_header
 from tributary.graph import loop_edges
@@ -28,6 +31,9 @@ from tributary.schemas import failing_rows
 TRUE_WORDS = {"1", "true", "yes"}
 FALSE_WORDS = {"0", "false", "no"}
 ISO_FORMAT = "ISO8601"
+# Dates are held to the second, not the nanosecond, so that 9999-12-31 ("never expires") and
+# other dates after 2262 fit.
+DATE_DTYPE = "datetime64[s]"
 
 REJECTED_COLUMNS = ["piece", "source_file", "row_number", "column_name", "value", "reason"]
 
@@ -54,40 +60,69 @@ class PieceResult:
         return int(self.rejected["row_number"].nunique()) if len(self.rejected) else 0
 
 
+def _compact(name: str) -> str:
+    return name.replace("_", "")
+
+
 def map_headers(
     piece: Piece, headers: list[str], column_map: dict[str, str], file: str
 ) -> HeaderMap:
-    """Match each header to a contract column; fail the file on clashes or missing columns."""
+    """Match each header to a contract column; fail the file on clashes or missing columns.
+
+    Lookup order: the connection's column map, the header normalised (``"Qty sold"`` ->
+    ``qty_sold``) or one of the document's spellings, then the same without separators
+    (``"QtySold"`` -> ``qtysold`` -> ``qty_sold``).
+    """
     explicit = {normalize_header(k): v for k, v in column_map.items()}
     category_pattern = {group: re.compile(rf"^{group}_(\d+)$") for group in piece.category_groups}
+    compact_category = {
+        group: re.compile(rf"^{_compact(group)}(\d+)$") for group in piece.category_groups
+    }
+    compact = {_compact(alias): target for alias, target in piece.aliases.items()}
+    compact.update({_compact(name): name for name in piece.column_names})
     result = HeaderMap()
     owner: dict[str, str] = {}
+
+    def claim(target: str, header: str) -> None:
+        if target in owner:
+            raise UnreadableFile(
+                file,
+                f"headers '{owner[target]}' and '{header}' both map to column "
+                f"'{target}'; keep one or map one elsewhere in the connection's columns",
+            )
+        owner[target] = header
+        result.columns[header] = target
+
+    def category(name: str, patterns: dict[str, re.Pattern[str]], header: str) -> bool:
+        for group, pattern in patterns.items():
+            found = pattern.match(name)
+            if found:
+                result.categories.setdefault(group, []).append((int(found.group(1)), header))
+                return True
+        return False
+
     for header in headers:
         target = column_map.get(header) or explicit.get(normalize_header(header))
         if target is None:
             target = normalize_header(header)
             target = piece.aliases.get(target, target)
         if target in piece.column_names:
-            if target in owner:
-                raise UnreadableFile(
-                    file,
-                    f"headers '{owner[target]}' and '{header}' both map to column "
-                    f"'{target}'; keep one or map one elsewhere in the connection's columns",
-                )
-            owner[target] = header
-            result.columns[header] = target
+            claim(target, header)
             continue
-        matched = False
-        for group, pattern in category_pattern.items():
-            found = pattern.match(target)
-            if found:
-                result.categories.setdefault(group, []).append((int(found.group(1)), header))
-                matched = True
-                break
-        if matched:
+        if category(target, category_pattern, header):
             continue
         if piece.keeps_info and target.startswith("info_"):
             result.info[header] = target[len("info_") :]
+            continue
+        squeezed = _compact(target)
+        if squeezed in compact:
+            target = compact[squeezed]
+            if target in piece.column_names:
+                claim(target, header)
+                continue
+            if category(target, category_pattern, header):
+                continue
+        if category(squeezed, compact_category, header):
             continue
         result.unknown.append(header)
     missing = [c.name for c in piece.columns if c.required and c.name not in owner]
@@ -125,22 +160,76 @@ def parse_booleans(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     return values, bad
 
 
-def parse_dates(text: pd.Series, date_format: str | None) -> tuple[pd.Series, pd.Series]:
-    """Parse each distinct text once (dates repeat a lot); the time of day is dropped."""
-    distinct = pd.Series(text[~_blank(text)].unique())
-    fmt = date_format or ISO_FORMAT
+def check_date_format_usable(date_format: str | None) -> None:
+    """Raise ValueError naming ``date_format`` unless it is a strptime format that works."""
+    if not date_format or date_format == ISO_FORMAT:
+        return
     try:
-        parsed = pd.to_datetime(distinct, format=fmt, errors="coerce")
-    except (ValueError, TypeError):  # mixed time zones and the like: one at a time
-        parsed = pd.Series(
-            [pd.to_datetime(v, format=fmt, errors="coerce") for v in distinct], dtype=object
-        )
-    if getattr(parsed.dt, "tz", None) is not None:
-        parsed = parsed.dt.tz_localize(None)
-    lookup = pd.Series(pd.to_datetime(parsed).dt.normalize().to_numpy(), index=distinct.to_numpy())
-    values = text.map(lookup)
-    values = pd.to_datetime(values).astype("datetime64[ns]")
-    bad = ~_blank(text) & values.isna()
+        check_date_format(date_format)
+    except ValueError as exc:
+        raise ValueError(
+            f"date_format '{date_format}' is not a usable strptime format ({exc}); "
+            "use codes such as %d.%m.%Y or %m/%d/%Y"
+        ) from exc
+
+
+def _python_date(value: str, date_format: str | None) -> np.datetime64:
+    """One text as a day with Python's parser (ISO 8601 with offsets, years up to 9999)."""
+    try:
+        if date_format and date_format != ISO_FORMAT:
+            parsed = datetime.strptime(value, date_format)
+        else:
+            parsed = datetime.fromisoformat(value)
+    except (ValueError, TypeError, OverflowError):
+        return np.datetime64("NaT", "s")
+    # The date as written: an offset is dropped, never converted (a day is the shortest period).
+    return np.datetime64(parsed.date(), "D").astype(DATE_DTYPE)
+
+
+def _parse_distinct(values: np.ndarray, date_format: str | None) -> np.ndarray:
+    """Distinct non-empty texts as days (``DATE_DTYPE``; NaT where a text is not a date).
+
+    pandas parses them all at once; texts it cannot handle (mixed UTC offsets, years after
+    2262) are tried one at a time with Python.
+    """
+    days = np.full(len(values), np.datetime64("NaT"), dtype=DATE_DTYPE)
+    if not len(values):
+        return days
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            parsed = pd.to_datetime(
+                pd.Series(values, dtype=object), format=date_format or ISO_FORMAT, errors="coerce"
+            )
+    except (ValueError, TypeError, OverflowError):  # e.g. mixed UTC offsets in newer pandas
+        parsed = None
+    if parsed is not None and isinstance(parsed.dtype, pd.DatetimeTZDtype):
+        parsed = parsed.dt.tz_localize(None)  # keep the local time as written
+    if parsed is not None and np.issubdtype(parsed.dtype, np.datetime64):
+        as_days = parsed.to_numpy().astype("datetime64[D]")  # floors: the time is dropped
+        days = as_days.astype(DATE_DTYPE)
+    todo = np.flatnonzero(np.isnat(days))
+    for position in todo:
+        days[position] = _python_date(str(values[position]), date_format)
+    return days
+
+
+def parse_dates(text: pd.Series, date_format: str | None) -> tuple[pd.Series, pd.Series]:
+    """Parse each distinct text once (dates repeat a lot); the time of day is dropped.
+
+    Returns (values as ``DATE_DTYPE``, bad) where bad marks non-empty cells that are not dates.
+    Raises ValueError if ``date_format`` itself is not a usable format.
+    """
+    check_date_format_usable(date_format)
+    blank = _blank(text).to_numpy(dtype=bool, na_value=True)
+    codes, uniques = pd.factorize(text, use_na_sentinel=True)
+    uniques = np.asarray(uniques, dtype=object)
+    filled = np.array([u if isinstance(u, str) and u else "" for u in uniques], dtype=object)
+    wanted = np.flatnonzero(filled != "")
+    lookup = np.full(len(uniques) + 1, np.datetime64("NaT"), dtype=DATE_DTYPE)  # last: NA
+    lookup[wanted] = _parse_distinct(filled[wanted], date_format)
+    values = pd.Series(lookup[codes], index=text.index)
+    bad = pd.Series(~blank & np.isnat(values.to_numpy()), index=text.index)
     return values, bad
 
 
@@ -163,12 +252,15 @@ def validate_piece(
     """Parse and validate one raw file of ``piece``; see the module docstring for the rules."""
     headers = [str(h) for h in raw.frame.columns]
     header_map = map_headers(piece, headers, column_map or {}, raw.file)
+    if any(c.type == "date" for c in piece.columns):
+        try:
+            check_date_format_usable(date_format)
+        except ValueError as exc:
+            raise UnreadableFile(raw.file, f"the connection's {exc}") from exc
     text = raw.frame.rename(columns=header_map.columns)
     for header in list(header_map.columns.values()):
         text[header] = text[header].astype("string[pyarrow]").str.strip()
-    row_numbers = pd.Series(
-        np.arange(len(text), dtype="int64") + raw.first_row_number, index=text.index
-    )
+    row_numbers = pd.Series(raw.numbers(), index=text.index)
     warnings = []
     if header_map.unknown:
         warnings.append(
@@ -287,11 +379,27 @@ def validate_piece(
             source_file=raw.file,
             row_number=row_numbers.loc[rejected["index"]].to_numpy(),
             value=rejected["value"].astype(str),
-        ).sort_values(["row_number", "column_name"], kind="stable")[REJECTED_COLUMNS]
-        rejected = rejected.reset_index(drop=True)
+        )[REJECTED_COLUMNS]
     else:
         rejected = pd.DataFrame({c: [] for c in REJECTED_COLUMNS})
-    return PieceResult(piece.name, raw.file, frame, rejected, len(text), warnings)
+    if raw.bad_lines:  # lines that could not be split into the header's columns
+        bad = pd.DataFrame(
+            {
+                "piece": piece.name,
+                "source_file": raw.file,
+                "row_number": [line.row_number for line in raw.bad_lines],
+                "column_name": "",
+                "value": [line.text for line in raw.bad_lines],
+                "reason": [line.reason for line in raw.bad_lines],
+            }
+        )
+        rejected = pd.concat([rejected, bad], ignore_index=True) if len(rejected) else bad
+        rejected["row_number"] = rejected["row_number"].astype("int64")
+    if len(rejected):
+        rejected = rejected.sort_values(["row_number", "column_name"], kind="stable")
+        rejected = rejected.reset_index(drop=True)
+    rows_read = len(text) + len(raw.bad_lines)
+    return PieceResult(piece.name, raw.file, frame, rejected, rows_read, warnings)
 
 
 _ROW_CHECK_COLUMNS = {

@@ -57,15 +57,16 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, home: Tributa
     yield from dbt.cli(args, context=context).stream()
 
 
-# Forecast marts read what the forecast assets write, so they are built in a second dbt step.
+# Forecast and plan marts read what the Python assets write, so each is its own dbt step.
 FORECAST_TAG = "tag:forecast"
+PLAN_TAG = "tag:plan"
 
 
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     dagster_dbt_translator=translator,
-    exclude=FORECAST_TAG,
+    exclude=f"{FORECAST_TAG} {PLAN_TAG}",
     op_tags={"tributary/step": "warehouse"},
 )
 def warehouse_models(
@@ -79,12 +80,12 @@ def warehouse_models(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     dagster_dbt_translator=translator,
-    select=FORECAST_TAG,
-    name="forecast_models",
+    select=f"{FORECAST_TAG} {PLAN_TAG}",
+    name="output_models",
     op_tags={"tributary/step": "warehouse"},
 )
-def forecast_models(
+def output_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, tributary_home: TributaryHome
 ):
-    """Load every scope's forecast files into marts.demand_forecast and forecast_accuracy."""
+    """Turn every scope's forecast and plan files into the forecast and plan marts."""
     yield from _build(context, dbt, tributary_home)

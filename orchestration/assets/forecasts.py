@@ -48,17 +48,17 @@ def scope_forecasts(
     master = tributary_home.config().master
     history = warehouse.read(
         "select account_id, item_code, location, period_start, qty, stockout_days, is_outlier, "
-        "promo_discount from marts.demand_history where account_id = ?",
+        "promo_discount from marts.demand_history where account_id = ? order by all",
         [scope],
     )
     items = warehouse.read(
         "select account_id, item_code, location, inactive, termination from marts.items "
-        "where account_id = ?",
+        "where account_id = ? order by all",
         [scope],
     )
     promotions = warehouse.read(
         "select account_id, item_code, location, period_start, promo_discount "
-        "from marts.promotion_calendar where account_id = ? and is_future",
+        "from marts.promotion_calendar where account_id = ? and is_future order by all",
         [scope],
     )
     settings = ForecastSettings(

@@ -233,7 +233,7 @@ def _accuracy_frame(
     out = keys[KEYS].reset_index(drop=True).copy()
     out["model"] = model.astype(str)
     for k, v in cols.items():
-        out[k] = v
+        out[k] = np.where(tested > 0, v, np.nan)  # nothing tested: no score, not a perfect one
     out["periods_tested"] = tested
     out["series_class"] = classes.astype(str)
     return out[ACCURACY_COLUMNS]

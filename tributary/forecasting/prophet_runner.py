@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import logging
 import multiprocessing as mp
 import time
@@ -76,6 +77,32 @@ def run_chunk(tasks: list[ProphetTask]) -> list[tuple[int, list[np.ndarray]]]:
     return [(t.index, [_fit_one(t, end, h) for end, h in t.fits]) for t in tasks]
 
 
+_POOL: tuple[int, ProcessPoolExecutor] | None = None
+
+
+def _worker_pool(n_jobs: int) -> ProcessPoolExecutor:
+    """A process pool kept for the life of this process and reused by every call.
+
+    Each worker imports prophet once (a few seconds); a pipeline that forecasts several scopes
+    in one process pays that once instead of twice per scope.
+    """
+    global _POOL
+    if _POOL is not None and _POOL[0] == n_jobs:
+        return _POOL[1]
+    if _POOL is not None:
+        _POOL[1].shutdown(wait=True)
+    ctx = mp.get_context("spawn")
+    pool = ProcessPoolExecutor(max_workers=n_jobs, mp_context=ctx, initializer=_warm_worker)
+    atexit.register(pool.shutdown, wait=False, cancel_futures=True)
+    _POOL = (n_jobs, pool)
+    return pool
+
+
+def _warm_worker() -> None:
+    silence()
+    import prophet  # noqa: F401 - imported once per worker, up front
+
+
 def run_prophet(
     tasks: list[ProphetTask],
     n_jobs: int,
@@ -103,20 +130,20 @@ def run_prophet(
                 break
             results.update(run_chunk(chunk))
         return results
-    ctx = mp.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=n_jobs, mp_context=ctx, initializer=silence) as pool:
-        pending: set[Future] = set()
-        queue = list(chunks)
-        while queue or pending:
-            while queue and len(pending) < 2 * n_jobs and not over():
-                pending.add(pool.submit(run_chunk, queue.pop(0)))
-            if over():
-                queue.clear()
-            if not pending:
-                break
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in done:
-                results.update(fut.result())
-            if progress is not None:
-                progress(f"prophet: {len(results)}/{len(tasks)} series fitted")
+    # The pool outlives this call: starting workers that import prophet costs seconds.
+    pool = _worker_pool(n_jobs)
+    pending: set[Future] = set()
+    queue = list(chunks)
+    while queue or pending:
+        while queue and len(pending) < 2 * n_jobs and not over():
+            pending.add(pool.submit(run_chunk, queue.pop(0)))
+        if over():
+            queue.clear()
+        if not pending:
+            break
+        done, pending = wait(pending, return_when=FIRST_COMPLETED)
+        for fut in done:
+            results.update(fut.result())
+        if progress is not None:
+            progress(f"prophet: {len(results)}/{len(tasks)} series fitted")
     return results

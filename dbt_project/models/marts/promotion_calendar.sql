@@ -33,7 +33,9 @@ final as (
         discount_days
             / (cast(period_start + {{ period_interval() }} as date) - period_start)
             as promo_discount,
-        period_start > {{ as_of() }} as is_future
+        -- the forecast starts with the period holding the day after as_of (the last complete
+        -- period ends on as_of at the latest), as tributary.forecasting does
+        period_start >= {{ period_start(as_of() ~ " + 1") }} as is_future
 
     from by_period
 

@@ -19,6 +19,7 @@ renamed as (
         cast(source_row as bigint) as source_row
 
     from source
+    where {{ registered_account('account') }}
 
 )
 

@@ -21,6 +21,7 @@ renamed as (
         cast(model as varchar) as model
 
     from source
+    where {{ registered_account('account') }}
 
 )
 

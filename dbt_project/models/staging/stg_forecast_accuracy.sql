@@ -22,6 +22,7 @@ renamed as (
         cast(periods_tested as bigint) as periods_tested
 
     from source
+    where {{ registered_account('account') }}
 
 )
 

@@ -19,6 +19,7 @@ renamed as (
         cast(failed_at as timestamp) as failed_at
 
     from source
+    where {{ registered_account('account') }}
 
 )
 

@@ -19,6 +19,7 @@ renamed as (
         cast(load_id as varchar) as load_id
 
     from source
+    where {{ registered_account('account') }}
 
 )
 
