@@ -107,3 +107,42 @@ def test_purchase_order_line_for_the_supplier(warehouse):
         "from marts.purchase_orders where account_id = 'north'"
     ).fetchall()
     assert lines == [("SUP", 36, 2.5, 90.0, date(2025, 6, 29), date(2025, 7, 13))]
+
+
+def test_master_items_file_overrides_the_children(tmp_path):
+    """master.items_file wins over the first child, field by field; a bad row fails clearly."""
+    root = tmp_path
+    for account, lead in (("north", 14), ("south", 21)):
+        folder = root / "data" / account
+        folder.mkdir(parents=True)
+        (folder / "transactions.csv").write_text(
+            "date,item_code,location,qty_sold\n2025-06-02,A,L,5\n2025-06-09,A,L,5\n"
+        )
+        (folder / "items.csv").write_text(
+            f"item_code,location,on_hand,lead_time_days,supplier_code\nA,L,3,{lead},SUP-{account}\n"
+        )
+    (root / "master_items.csv").write_text("item_code,location,lead_time_days\nA,L,7\n")
+    home = Home(root)
+    master = Master(name="Group", as_of=date(2025, 6, 15), items_file="master_items.csv")
+    master.forecast.prophet = "never"
+    home.save(
+        Config(
+            master=master,
+            accounts=[
+                Account(a, a, "EUR", Connection(path=f"data/{a}")) for a in ("north", "south")
+            ],
+        )
+    )
+    assert run_pipeline(home, echo=lambda _: None).ok
+    with duckdb.connect(str(home.warehouse), read_only=True) as con:
+        row = con.execute(
+            "select lead_time_days, supplier_code, on_hand from marts.items "
+            "where account_id = 'master' and item_code = 'A'"
+        ).fetchone()
+    assert row == (7.0, "SUP-north", 6.0)  # file's lead time, first child's supplier, summed
+
+    (root / "master_items.csv").write_text("item_code,location,lead_time_days\nA,L,soon\n")
+    summary = run_pipeline(home, echo=lambda _: None)
+    assert not summary.warehouse_ok
+    assert "master items file master_items.csv" in summary.warehouse_error
+    assert "row 2 lead_time_days 'soon': not a number" in summary.warehouse_error

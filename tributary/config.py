@@ -120,6 +120,9 @@ class Master:
     horizon_periods: int | None = None  # None: one year of periods
     as_of: date | None = None  # None: today
     forecast: ForecastOptions = field(default_factory=ForecastOptions)
+    # Optional items file (csv/parquet, relative to the home) whose parameters override the
+    # children's for the master's planning, field by field.
+    items_file: str | None = None
 
     @property
     def horizon(self) -> int:
@@ -144,6 +147,8 @@ class Master:
             data["as_of"] = self.as_of.isoformat()
         if self.forecast != ForecastOptions():
             data["forecast"] = self.forecast.to_dict()
+        if self.items_file:
+            data["items_file"] = self.items_file
         return data
 
 
@@ -303,6 +308,7 @@ def parse_config(text: str, source: str = "accounts.yaml") -> Config:
             "horizon_periods",
             "as_of",
             "forecast",
+            "items_file",
         }
         extra = set(raw) - known
         if extra:
@@ -320,6 +326,7 @@ def parse_config(text: str, source: str = "accounts.yaml") -> Config:
             ),
             as_of=_parse_date(raw.get("as_of"), f"{source}: master.as_of"),
             forecast=_parse_forecast(raw.get("forecast"), source),
+            items_file=str(raw["items_file"]) if raw.get("items_file") else None,
         )
 
     accounts = []

@@ -328,6 +328,16 @@ class Lake:
         path.parent.mkdir(parents=True, exist_ok=True)
         _write_parquet(pd.DataFrame(rows), ACCOUNTS_SCHEMA, path)
 
+    @property
+    def master_items_path(self) -> Path:
+        return self.root / "meta" / "master_items" / PART
+
+    def write_master_items(self, frame: pd.DataFrame | None) -> None:
+        """The master's item overrides (schema-only when there is no master items file)."""
+        path = self.master_items_path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_parquet(frame, arrow_schema(PIECES["items"]), path)
+
     def drop_account(self, account_id: str) -> None:
         """Remove every folder of an account (after `accounts remove`)."""
         for table in self.tables():

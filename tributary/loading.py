@@ -303,3 +303,35 @@ def registry_rows(config: Config) -> list[dict]:
             }
         )
     return rows
+
+
+class MasterItemsError(ValueError):
+    """The master items file cannot be used; the message names the file, rows and reasons."""
+
+
+def load_master_items(home: Home, config: Config) -> pd.DataFrame | None:
+    """Validate the master's items file (``master.items_file``); None when there is none.
+
+    Unlike a child's file, a bad row here fails the build: an override that silently does not
+    apply would plan the whole group with the wrong parameters.
+    """
+    master = config.master
+    if master is None or not master.items_file:
+        return None
+    path = Path(master.items_file).expanduser()
+    path = path if path.is_absolute() else home.root / path
+    if not path.exists():
+        raise MasterItemsError(f"master items file {path} not found (accounts.yaml items_file)")
+    try:
+        result = validate_piece(PIECES["items"], read_piece_file(path))
+    except UnreadableFile as exc:
+        raise MasterItemsError(f"master items file: {exc}") from exc
+    if len(result.rejected):
+        problems = "; ".join(
+            f"row {r.row_number} {r.column_name} '{r.value}': {r.reason}"
+            for r in result.rejected.head(10).itertuples()
+        )
+        raise MasterItemsError(
+            f"master items file {path.name}: {result.rows_rejected} row(s) rejected: {problems}"
+        )
+    return result.frame

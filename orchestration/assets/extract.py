@@ -6,7 +6,13 @@ from orchestration.partitions import accounts_partitions
 from orchestration.resources.home import TributaryHome
 from tributary.contract import PIECES
 from tributary.lake import Lake
-from tributary.loading import AccountLoadError, load_account, registry_rows
+from tributary.loading import (
+    AccountLoadError,
+    MasterItemsError,
+    load_account,
+    load_master_items,
+    registry_rows,
+)
 
 EXTRACT_GROUP = "extract"
 
@@ -72,7 +78,19 @@ def account_data(context: dg.AssetExecutionContext, tributary_home: TributaryHom
     kinds={"parquet"},
 )
 def account_registry(tributary_home: TributaryHome) -> dg.MaterializeResult:
+    """The registry, and the master's item overrides (accounts.yaml master.items_file)."""
     config = tributary_home.config()
+    try:
+        overrides = load_master_items(tributary_home.home, config)
+    except MasterItemsError as exc:
+        raise dg.Failure(description=str(exc), allow_retries=False) from exc
     rows = registry_rows(config)
-    Lake(tributary_home.home.lake).write_registry(rows)
-    return dg.MaterializeResult(metadata={"accounts": len(rows) - 1})
+    lake = Lake(tributary_home.home.lake)
+    lake.write_registry(rows)
+    lake.write_master_items(overrides)
+    return dg.MaterializeResult(
+        metadata={
+            "accounts": len(rows) - 1,
+            "master_item_overrides": 0 if overrides is None else len(overrides),
+        }
+    )

@@ -1,5 +1,6 @@
 -- The master's item rows before defaults: on_hand summed over the children, every other field
--- from the first child (accounts.yaml order) that gives it, field by field.
+-- from the master items file (accounts.yaml master.items_file) when it gives it, else from the
+-- first child (accounts.yaml order) that gives it, field by field.
 with
 
 items as (
@@ -11,6 +12,12 @@ items as (
 child_accounts as (
 
     select * from {{ ref('int_child_accounts') }}
+
+),
+
+overrides as (
+
+    select * from {{ ref('stg_master_items') }}
 
 ),
 
@@ -57,17 +64,28 @@ combined as (
 final as (
 
     select
-        account_id,
-        item_code,
-        location,
-        on_hand,
-        on_hand_negative,
+        combined.account_id,
+        combined.item_code,
+        combined.location,
+        combined.on_hand,
+        combined.on_hand_negative,
         {%- for column in item_first_wins_columns() %}
-        {{ column }},
+        {%- if column == 'order_cycle_unit' %}
+        -- an overriding order cycle brings its own unit
+        case
+            when overrides.order_cycle is not null then overrides.order_cycle_unit
+            else combined.order_cycle_unit
+        end as order_cycle_unit,
+        {%- else %}
+        coalesce(overrides.{{ column }}, combined.{{ column }}) as {{ column }},
+        {%- endif %}
         {%- endfor %}
-        source_account_ids
+        combined.source_account_ids
 
     from combined
+    left join overrides
+        on combined.item_code = overrides.item_code
+        and combined.location = overrides.location
 
 )
 
