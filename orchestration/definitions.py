@@ -9,12 +9,14 @@ import dagster as dg
 from orchestration.assets.dbt import output_models, warehouse_models
 from orchestration.assets.extract import account_data, account_registry
 from orchestration.assets.forecasts import scope_forecasts
+from orchestration.assets.kpis import scope_kpis
 from orchestration.assets.plans import scope_plans
 from orchestration.assets.publish import postgres_marts
 from orchestration.checks import expectation_checks
 from orchestration.jobs import (
     build_warehouse_job,
     forecast_scope_job,
+    kpi_scope_job,
     load_all_accounts,
     nightly_refresh,
     plan_scope_job,
@@ -39,6 +41,7 @@ def build_definitions(home: str | None = None) -> dg.Definitions:
             warehouse_models,
             scope_forecasts,
             scope_plans,
+            scope_kpis,
             output_models,
             postgres_marts,
         ],
@@ -48,6 +51,7 @@ def build_definitions(home: str | None = None) -> dg.Definitions:
             build_warehouse_job,
             load_all_accounts,
             forecast_scope_job,
+            kpi_scope_job,
             plan_scope_job,
             publish_outputs_job,
             publish_postgres_job,

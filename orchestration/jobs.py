@@ -5,6 +5,7 @@ import dagster as dg
 from orchestration.assets.dbt import output_models, warehouse_models
 from orchestration.assets.extract import ACCOUNT_DATA_KEYS, REGISTRY_KEY, SOURCE_RETRY
 from orchestration.assets.forecasts import scope_forecasts
+from orchestration.assets.kpis import scope_kpis
 from orchestration.assets.plans import scope_plans
 from orchestration.assets.publish import postgres_marts
 from orchestration.checks import expectation_checks
@@ -34,6 +35,12 @@ plan_scope_job = dg.define_asset_job(
     "plan_scope",
     selection=dg.AssetSelection.assets(scope_plans),
     description="Plan one scope (pick its partition: a child account or master).",
+)
+
+kpi_scope_job = dg.define_asset_job(
+    "kpi_scope",
+    selection=dg.AssetSelection.assets(scope_kpis),
+    description="Compute the KPIs of one scope (pick its partition: a child account or master).",
 )
 
 publish_outputs_job = dg.define_asset_job(

@@ -154,7 +154,8 @@ def run_pipeline(
     )
     # Then per scope (the master and each child): forecasts, then plans; one dbt step turns
     # every scope's files into the forecast and plan marts. A failed stage stops what follows.
-    for label, scope_job in (("forecast", "forecast_scope"), ("plan", "plan_scope")):
+    stages = (("forecast", "forecast_scope"), ("plan", "plan_scope"), ("kpi", "kpi_scope"))
+    for label, scope_job in stages:
         if not summary.warehouse_ok or summary.forecast_failed:
             break
         _per_scope(defs, scope_job, label, instance, loggers, config, echo, summary)
@@ -166,7 +167,7 @@ def run_pipeline(
             loggers,
             home,
             echo,
-            "forecast and plan marts",
+            "forecast, plan and KPI marts",
             log_level,
         )
         if not ok:

@@ -31,6 +31,8 @@ MARTS = [
     "manufacturing_orders",
     "material_plan",
     "projected_write_offs",
+    "kpis",
+    "kpi_summary",
 ]
 
 
@@ -140,6 +142,21 @@ def test_the_demo_plans_every_scope(demo):
     assert (marts["transfers"]["kind"] == "dc").any()
     assert len(marts["manufacturing_orders"]) > 0 and len(marts["material_plan"]) > 0
     assert len(marts["projected_write_offs"]) > 0
+
+
+def test_kpis_cover_every_item_once_and_the_master_adds_up(demo):
+    _, marts = demo
+    kpis = marts["kpis"]
+    items = marts["items"][["account_id", "item_code", "location"]]
+    keys = ["account_id", "item_code", "location"]
+    assert not kpis.duplicated(keys).any()
+    assert len(kpis.merge(items, on=keys)) == len(items)  # every item of every view, once
+    assert set(kpis["abc_class"]) <= {"A", "B", "C"} and kpis["abc_class"].notna().all()
+    summary = marts["kpi_summary"].set_index("account_id")
+    children = summary.drop(index="master")
+    for additive in ("annual_revenue", "stockout_days_12m"):
+        assert summary.loc["master", additive] == pytest.approx(children[additive].sum()), additive
+    assert summary.loc["master", "items"] == (kpis["account_id"] == "master").sum()
 
 
 def test_running_twice_gives_identical_marts(demo):

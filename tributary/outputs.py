@@ -134,3 +134,24 @@ PLAN_SCHEMAS: dict[str, pa.Schema] = {
     "projected_write_offs": PROJECTED_WRITE_OFFS_SCHEMA,
 }
 DERIVED_SCHEMAS.update(PLAN_SCHEMAS)
+
+KPIS_SCHEMA = _schema(
+    ("item_code", S),
+    ("location", S),
+    ("abc_class", S),
+    ("xyz_class", S),
+    ("annual_revenue", F),
+    ("revenue_next_year", F),
+    ("gross_margin", F),
+    ("inventory_value", F),
+    ("turnover", F),
+    ("turn_earn_index", F),
+    ("stockout_days_12m", F),
+    ("lost_sales_qty_12m", F),
+    ("overstock_qty", F),
+    ("overstock_value", F),
+    ("expected_stockout_value", F),
+    ("days_of_supply", F),
+    ("fill_rate_12m", F),
+)
+DERIVED_SCHEMAS["kpis"] = KPIS_SCHEMA

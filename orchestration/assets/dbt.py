@@ -60,13 +60,14 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, home: Tributa
 # Forecast and plan marts read what the Python assets write, so each is its own dbt step.
 FORECAST_TAG = "tag:forecast"
 PLAN_TAG = "tag:plan"
+KPI_TAG = "tag:kpi"
 
 
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     dagster_dbt_translator=translator,
-    exclude=f"{FORECAST_TAG} {PLAN_TAG}",
+    exclude=f"{FORECAST_TAG} {PLAN_TAG} {KPI_TAG}",
     op_tags={"tributary/step": "warehouse"},
 )
 def warehouse_models(
@@ -80,12 +81,12 @@ def warehouse_models(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     dagster_dbt_translator=translator,
-    select=f"{FORECAST_TAG} {PLAN_TAG}",
+    select=f"{FORECAST_TAG} {PLAN_TAG} {KPI_TAG}",
     name="output_models",
     op_tags={"tributary/step": "warehouse"},
 )
 def output_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, tributary_home: TributaryHome
 ):
-    """Turn every scope's forecast and plan files into the forecast and plan marts."""
+    """Turn every scope's forecast, plan and KPI files into their marts."""
     yield from _build(context, dbt, tributary_home)

@@ -1,0 +1,74 @@
+"""Inventory KPIs per scope (each child and the master), over tributary.kpis."""
+
+import dagster as dg
+import pyarrow.parquet as pq
+
+from orchestration.assets.forecasts import FORECAST_KEY
+from orchestration.assets.plans import PLAN_KEYS
+from orchestration.partitions import scopes_partitions
+from orchestration.resources.home import TributaryHome
+from orchestration.resources.warehouse import Warehouse
+from tributary.kpis import item_kpis
+from tributary.lake import Lake
+from tributary.outputs import KPIS_SCHEMA
+
+KPIS_KEY = dg.AssetKey(["kpis", "kpis"])
+
+
+@dg.asset(
+    key=KPIS_KEY,
+    deps=[
+        dg.AssetKey(["marts", "items"]),
+        dg.AssetKey(["marts", "inventory_position"]),
+        dg.AssetKey(["marts", "sales_history"]),
+        dg.AssetKey(["marts", "demand_history"]),
+        FORECAST_KEY,
+        PLAN_KEYS["order_plan"],
+    ],
+    partitions_def=scopes_partitions,
+    group_name="kpis",
+    kinds={"python", "parquet"},
+    automation_condition=dg.AutomationCondition.eager(),
+    description="Revenue, inventory, service and ABC/XYZ KPIs per item, for one scope.",
+)
+def scope_kpis(
+    context: dg.AssetExecutionContext, tributary_home: TributaryHome, warehouse: Warehouse
+) -> dg.MaterializeResult:
+    scope = context.partition_key
+    master = tributary_home.config().master
+    lake = Lake(tributary_home.home.lake)
+
+    def derived(table: str):
+        path = lake.scope_partition(table, scope) / "part-0.parquet"
+        return pq.read_table(path).to_pandas().assign(account_id=scope)
+
+    items = warehouse.read(
+        "select i.* exclude (on_hand), p.on_hand from marts.items as i "
+        "join marts.inventory_position as p using (account_id, item_code, location) "
+        "where i.account_id = ? order by i.item_code, i.location",
+        [scope],
+    )
+    sales = warehouse.read(
+        "select * from marts.sales_history where account_id = ? order by all", [scope]
+    )
+    demand = warehouse.read(
+        "select * from marts.demand_history where account_id = ? order by all", [scope]
+    )
+    kpis = item_kpis(
+        items,
+        sales,
+        demand,
+        derived("demand_forecast"),
+        derived("order_plan"),
+        master.today(),
+        master.period,
+    )
+    lake.replace_scope(scope, {"kpis": (kpis, KPIS_SCHEMA)}, token="kpis")
+    classes = kpis["abc_class"].value_counts().to_dict() if len(kpis) else {}
+    return dg.MaterializeResult(
+        metadata={
+            "items": len(kpis),
+            "annual_revenue": float(kpis["annual_revenue"].fillna(0).sum()),
+            "abc": {str(k): int(v) for k, v in classes.items()},
+        }
+    )

@@ -1,0 +1,311 @@
+"""Inventory KPIs per planning item (marts.kpis; dbt sums them per account in kpi_summary).
+
+Plain functions on DataFrames of one scope (a child or the master); no framework import.
+Definitions, one line each ("decided" marks a choice the source documents leave open):
+
+- window: the 12 months before ``as_of`` are the 365 days ending on ``as_of`` inclusive
+  (``as_of - 364`` .. ``as_of``); a demand period counts when its ``period_start`` lies in it.
+- unit cost: ``inventory_value_per_unit``, else ``purchase_price``; null without either.
+- current sales price: ``items.sales_price``, else the price of the latest priced sale (rule 9).
+- annual_revenue: sum over the window's sales lines of ``revenue``, else ``qty_sold`` x the line's
+  ``sales_price`` (decided: else the item's price); unpriced lines are skipped, null when no line
+  is priced, 0 with no sales.
+- revenue_next_year: forecast quantity of the 365 days after ``as_of`` x current sales price;
+  a period straddling the horizon counts pro rata by days (decided); null without a price.
+- gross_margin: sum over the window's lines of ``profit``, else line revenue - qty x unit cost;
+  no cost when only a ``purchase_price`` in a ``supplier_currency`` is given (source doc); lines
+  without a margin are skipped, null when none has one, 0 with no sales.
+- inventory_value: on_hand x unit cost; null without a cost (decided: a missing on_hand is 0).
+- turnover: cost of goods sold (window qty sold x unit cost) / average inventory value; these
+  inputs carry no on-hand history, so the current inventory value stands in for the average
+  (decided); null when the inventory value is 0 or null.
+- turn_earn_index: gross margin % (gross_margin / annual_revenue) x turnover; null when either is.
+- days_of_supply: on_hand / average daily forecast demand over the next 90 days (forecast
+  quantity over the days the forecast covers); null when that demand is 0 or absent.
+- overstock_qty: max(0, on_hand - order_up_to); overstock_value: overstock_qty x unit cost; null
+  without an order plan row (or cost).
+- expected_stockout_value: expected lost revenue over the lead time,
+  max(0, demand_over_lead_time - on_hand) x current sales price (decided); null without plan/price.
+- stockout_days_12m: sum of ``demand.stockout_days`` over the window's periods, each clipped to
+  the period length; null when none is known (no on-hand history).
+- lost_sales_qty_12m: stockout_days_12m x average daily demand of the fully in-stock, non-outlier
+  periods (decided fallback when there are none: demand per in-stock day over all known periods);
+  0 with no stockout days, null without on-hand history.
+- fill_rate_12m: qty sold / (qty sold + lost sales qty) over the window; null when lost is null
+  or nothing was demanded.
+- abc_class: per account, items sorted by annual revenue descending (ties by item, location);
+  an item's class follows the share of the account's positive revenue ranked above it:
+  A below the first threshold (0.8), B below the second (0.95), C the rest, so the item that
+  crosses 80 % is still A (decided; a single selling item is A); items with no, null or
+  negative revenue are C.
+- xyz_class: coefficient of variation (population std / mean) of period demand over the window's
+  periods, outliers included (decided): X < 0.5, Y < 1.0, Z otherwise; no or zero demand is Z.
+  demand_history is taken to hold one row per period (zero periods included).
+- period length in days: day 1, week 7, month the calendar days of the period's month.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+KEYS = ["account_id", "item_code", "location"]
+KPI_COLUMNS = [
+    *KEYS,
+    "abc_class",
+    "xyz_class",
+    "annual_revenue",
+    "revenue_next_year",
+    "gross_margin",
+    "inventory_value",
+    "turnover",
+    "turn_earn_index",
+    "stockout_days_12m",
+    "lost_sales_qty_12m",
+    "overstock_qty",
+    "overstock_value",
+    "expected_stockout_value",
+    "days_of_supply",
+    "fill_rate_12m",
+]
+XYZ_THRESHOLDS = (0.5, 1.0)
+WINDOW_DAYS = 365
+SUPPLY_DAYS = 90
+
+
+def _num(frame: pd.DataFrame, col: str) -> pd.Series:
+    """Column as float Series (NaN where absent or not numeric)."""
+    if col not in frame:
+        return pd.Series(np.nan, index=frame.index, dtype=float)
+    return pd.to_numeric(frame[col], errors="coerce").astype(float)
+
+
+def _keyed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Copy with a fresh index and the key columns as strings (null location -> "")."""
+    out = frame.reset_index(drop=True).copy()
+    for col in KEYS:
+        out[col] = out[col].astype(object).where(out[col].notna(), "").astype(str)
+    return out
+
+
+def _dates(frame: pd.DataFrame, col: str) -> pd.Series:
+    return pd.to_datetime(frame[col]).dt.normalize()
+
+
+def _period_days(starts: pd.Series, period: str) -> pd.Series:
+    """Length in days of each period starting at ``starts``."""
+    if period == "month":
+        return starts.dt.days_in_month.astype(float)
+    days = {"day": 1.0, "week": 7.0}
+    if period not in days:
+        raise ValueError(f"period must be day, week or month, not {period!r}")
+    return pd.Series(days[period], index=starts.index, dtype=float)
+
+
+def _per_item(base: pd.DataFrame, grouped: pd.DataFrame) -> pd.DataFrame:
+    """Aggregates aligned to the rows of ``base`` (NaN for items without rows)."""
+    return base[KEYS].merge(grouped.reset_index(), on=KEYS, how="left").set_index(base.index)
+
+
+def _forecast_over(
+    forecast: pd.DataFrame, start: pd.Timestamp, days: int, period: str
+) -> pd.DataFrame:
+    """Forecast qty and covered days within [start, start + days), periods pro rata by days."""
+    fc = forecast[KEYS].copy()
+    begin = _dates(forecast, "period_start")
+    length = _period_days(begin, period)
+    end = begin + pd.to_timedelta(length, unit="D")
+    stop = start + pd.Timedelta(days=days)
+    overlap = (end.clip(upper=stop) - begin.clip(lower=start)).dt.days.clip(lower=0)
+    fc["qty"] = _num(forecast, "forecast_qty") * overlap / length
+    fc["days"] = overlap.astype(float)
+    return fc[overlap > 0].groupby(KEYS, dropna=False)[["qty", "days"]].sum()
+
+
+def abc_classes(
+    account_id: pd.Series,
+    revenue: pd.Series,
+    order: pd.DataFrame,
+    thresholds: tuple[float, float] = (0.8, 0.95),
+) -> pd.Series:
+    """ABC class of each row by cumulative share of its account's positive revenue."""
+    a, b = thresholds
+    if not 0 < a <= b <= 1:
+        raise ValueError(f"abc thresholds must satisfy 0 < A <= B <= 1, got {thresholds}")
+    rev = revenue.where(revenue > 0, 0.0).fillna(0.0)
+    frame = pd.DataFrame({"acc": account_id, "rev": rev}, index=revenue.index).join(order)
+    frame = frame.sort_values(
+        ["acc", "rev", *order.columns],
+        ascending=[True, False] + [True] * len(order.columns),
+        kind="mergesort",
+    )
+    total = frame.groupby("acc", dropna=False)["rev"].transform("sum")
+    above = frame.groupby("acc", dropna=False)["rev"].cumsum() - frame["rev"]
+    share = above / total.where(total > 0)  # share of the revenue ranked above the item
+    eps = 1e-9
+    cls = np.select(
+        [(frame["rev"] > 0) & (share < a - eps), (frame["rev"] > 0) & (share < b - eps)],
+        ["A", "B"],
+        "C",
+    )
+    return pd.Series(cls, index=frame.index).reindex(revenue.index)
+
+
+def xyz_classes(cv: pd.Series, thresholds: tuple[float, float] = XYZ_THRESHOLDS) -> pd.Series:
+    """XYZ class from the coefficient of variation (NaN, i.e. no demand, is Z)."""
+    x, y = thresholds
+    return pd.Series(np.select([cv < x, cv < y], ["X", "Y"], "Z"), index=cv.index)
+
+
+def item_kpis(
+    items: pd.DataFrame,
+    sales: pd.DataFrame,
+    demand: pd.DataFrame,
+    forecast: pd.DataFrame,
+    plan: pd.DataFrame,
+    as_of: dt.date,
+    period: str,
+    abc_thresholds: tuple[float, float] = (0.8, 0.95),
+) -> pd.DataFrame:
+    """One row per item of ``items`` with the marts.kpis columns (definitions in the module doc)."""
+    base = _keyed(items)
+    sales, demand, forecast, plan = (_keyed(f) for f in (sales, demand, forecast, plan))
+    as_of_ts = pd.Timestamp(as_of).normalize()
+    window_start = as_of_ts - pd.Timedelta(days=WINDOW_DAYS - 1)
+
+    on_hand = _num(base, "on_hand").fillna(0.0)
+    ivpu = _num(base, "inventory_value_per_unit")
+    purchase = _num(base, "purchase_price")
+    unit_cost = ivpu.fillna(purchase)
+    currency = base.get("supplier_currency", pd.Series(None, index=base.index))
+    foreign = ivpu.isna() & purchase.notna() & currency.fillna("").astype(str).str.strip().ne("")
+    margin_cost = unit_cost.mask(foreign)
+    item_price = _num(base, "sales_price")
+
+    # --- sales: 12-month revenue, margin, qty; last transaction price ---------------------------
+    lines = sales[KEYS].copy()
+    lines["date"] = _dates(sales, "date")
+    lines["qty"] = _num(sales, "qty_sold").fillna(0.0)
+    lines["price"] = _num(sales, "sales_price")
+    lines["revenue"] = _num(sales, "revenue")
+    lines["profit"] = _num(sales, "profit")
+    lines = lines[lines["date"] <= as_of_ts]
+    priced = lines[lines["price"].notna()].sort_values("date", kind="mergesort")
+    last_price = priced.groupby(KEYS, dropna=False)["price"].last().rename("last_price")
+    price = item_price.fillna(_per_item(base, last_price.to_frame())["last_price"])
+
+    costs = base[KEYS].assign(item_price=item_price, margin_cost=margin_cost)
+    win = lines[lines["date"] >= window_start].merge(costs, on=KEYS, how="inner")
+    win["line_revenue"] = win["revenue"].fillna(win["qty"] * win["price"].fillna(win["item_price"]))
+    win["line_margin"] = win["profit"].fillna(win["line_revenue"] - win["qty"] * win["margin_cost"])
+    agg = win.groupby(KEYS, dropna=False).agg(
+        n=("qty", "size"),
+        sold=("qty", "sum"),
+        revenue=("line_revenue", lambda s: s.sum(min_count=1)),
+        margin=("line_margin", lambda s: s.sum(min_count=1)),
+    )
+    s = _per_item(base, agg)
+    has_sales = s["n"].fillna(0) > 0
+    sold = s["sold"].fillna(0.0)
+    annual_revenue = s["revenue"].where(has_sales, 0.0)
+    gross_margin = s["margin"].where(has_sales, 0.0)
+
+    # --- forecast: next year revenue, days of supply -------------------------------------------
+    horizon_start = as_of_ts + pd.Timedelta(days=1)
+    year = _per_item(base, _forecast_over(forecast, horizon_start, WINDOW_DAYS, period))
+    revenue_next_year = year["qty"].fillna(0.0) * price
+    supply = _per_item(base, _forecast_over(forecast, horizon_start, SUPPLY_DAYS, period))
+    daily = supply["qty"] / supply["days"]
+    days_of_supply = on_hand / daily.where(daily > 0)
+
+    # --- inventory ------------------------------------------------------------------------------
+    inventory_value = on_hand * unit_cost
+    turnover = sold * unit_cost / inventory_value.where(inventory_value > 0)
+    margin_pct = gross_margin / annual_revenue.where(annual_revenue > 0)
+    turn_earn_index = margin_pct * turnover
+
+    # --- order plan -----------------------------------------------------------------------------
+    plan_rows = plan.drop_duplicates(KEYS).set_index(KEYS)
+    p = _per_item(
+        base,
+        pd.DataFrame(
+            {
+                "order_up_to": _num(plan_rows, "order_up_to"),
+                "dolt": _num(plan_rows, "demand_over_lead_time"),
+            }
+        ),
+    )
+    overstock_qty = (on_hand - p["order_up_to"]).clip(lower=0)
+    overstock_value = overstock_qty * unit_cost
+    expected_stockout_value = (p["dolt"] - on_hand).clip(lower=0) * price
+
+    # --- demand history: stockouts, lost sales, XYZ ---------------------------------------------
+    dem = demand[KEYS].copy()
+    dem["start"] = _dates(demand, "period_start")
+    dem["qty"] = _num(demand, "qty").fillna(0.0)
+    dem["length"] = _period_days(dem["start"], period)
+    dem["so"] = _num(demand, "stockout_days").clip(lower=0, upper=dem["length"])
+    outlier = demand["is_outlier"].eq(True) if "is_outlier" in demand else False
+    dem = dem[(dem["start"] >= window_start) & (dem["start"] <= as_of_ts)]
+    outlier = pd.Series(outlier, index=demand.index).reindex(dem.index).fillna(False)
+    known = dem["so"].notna() & ~outlier
+    full = known & dem["so"].eq(0)
+    dem["full_qty"] = dem["qty"].where(full, 0.0)
+    dem["full_days"] = dem["length"].where(full, 0.0)
+    dem["known_qty"] = dem["qty"].where(known, 0.0)
+    dem["known_days"] = (dem["length"] - dem["so"]).where(known, 0.0)
+    d = _per_item(
+        base,
+        dem.groupby(KEYS, dropna=False).agg(
+            stockout=("so", lambda x: x.sum(min_count=1)),
+            full_qty=("full_qty", "sum"),
+            full_days=("full_days", "sum"),
+            known_qty=("known_qty", "sum"),
+            known_days=("known_days", "sum"),
+            mean=("qty", "mean"),
+            std=("qty", lambda x: x.std(ddof=0)),
+        ),
+    )
+    rate = (d["full_qty"] / d["full_days"].where(d["full_days"] > 0)).fillna(
+        d["known_qty"] / d["known_days"].where(d["known_days"] > 0)
+    )
+    stockout_days = d["stockout"]
+    lost = (stockout_days * rate).mask(stockout_days.eq(0), 0.0)
+    fill_rate = sold / (sold + lost).where(sold + lost > 0)
+    cv = d["std"] / d["mean"].where(d["mean"] > 0)
+
+    out = items[KEYS].reset_index(drop=True)
+    out["abc_class"] = abc_classes(
+        base["account_id"], annual_revenue, base[["item_code", "location"]], abc_thresholds
+    )
+    out["xyz_class"] = xyz_classes(cv)
+    values = {
+        "annual_revenue": annual_revenue,
+        "revenue_next_year": revenue_next_year,
+        "gross_margin": gross_margin,
+        "inventory_value": inventory_value,
+        "turnover": turnover,
+        "turn_earn_index": turn_earn_index,
+        "stockout_days_12m": stockout_days,
+        "lost_sales_qty_12m": lost,
+        "overstock_qty": overstock_qty,
+        "overstock_value": overstock_value,
+        "expected_stockout_value": expected_stockout_value,
+        "days_of_supply": days_of_supply,
+        "fill_rate_12m": fill_rate,
+    }
+    for col, val in values.items():
+        out[col] = val.astype(float).to_numpy()
+    return out[KPI_COLUMNS]
+
+
+def _weighted(k: pd.DataFrame, value: str, weight: str) -> pd.Series:
+    """Per-account sum(value x weight) / sum(weight over rows where value is known)."""
+    v = k[value]
+    w = k[weight].where(v.notna())
+    g = k["account_id"]
+    num = (v * w).groupby(g, dropna=False).sum(min_count=1)
+    den = w.groupby(g, dropna=False).sum(min_count=1)
+    return num / den.where(den != 0)
