@@ -94,3 +94,10 @@ def test_forecast_options_parse_and_are_checked():
         parse_config("master:\n  forecast: {prophet: sometimes}\n")
     with pytest.raises(ConfigError, match="unknown keys: speed"):
         parse_config("master:\n  forecast: {speed: 11}\n")
+
+
+def test_abc_thresholds_are_configurable_and_checked():
+    config = parse_config("master:\n  kpi: {abc_a: 0.7, abc_b: 0.9}\n")
+    assert (config.master.kpi.abc_a, config.master.kpi.abc_b) == (0.7, 0.9)
+    with pytest.raises(ConfigError, match="0 < abc_a <= abc_b <= 1"):
+        parse_config("master:\n  kpi: {abc_a: 0.9, abc_b: 0.7}\n")

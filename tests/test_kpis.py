@@ -308,3 +308,43 @@ def test_null_location_matches_across_inputs_and_is_kept_in_the_output():
     out = item_kpis(items, sales, EMPTY_DEMAND, EMPTY_FORECAST, EMPTY_PLAN, AS_OF, "week")
     assert out.loc[0, "location"] is None
     assert out.loc[0, "annual_revenue"] == pytest.approx(6)  # falls back to the item price
+
+
+def test_turnover_uses_average_on_hand_from_history_when_given():
+    """COGS 100 x 2 = 200; on hand over the window averages 25 -> value 50 -> turnover 4."""
+    as_of = dt.date(2025, 6, 30)
+    items = pd.DataFrame(
+        {
+            "account_id": ["a"],
+            "item_code": ["X"],
+            "location": [""],
+            "on_hand": [10.0],
+            "inventory_value_per_unit": [2.0],
+            "sales_price": [5.0],
+        }
+    )
+    sales = pd.DataFrame(
+        {
+            "account_id": ["a"],
+            "date": [pd.Timestamp("2025-06-01")],
+            "item_code": ["X"],
+            "location": [""],
+            "qty_sold": [100.0],
+        }
+    )
+    history = pd.DataFrame(
+        {
+            "account_id": ["a"] * 3,
+            "item_code": ["X"] * 3,
+            "location": [""] * 3,
+            "date": pd.to_datetime(["2024-01-01", "2025-06-01", "2025-06-30"]),
+            "on_hand": [999.0, 40.0, 10.0],  # the 2024 day is outside the 12 months
+        }
+    )
+    empty = pd.DataFrame(columns=["account_id", "item_code", "location", "period_start"])
+    with_history = item_kpis(
+        items, sales, empty, empty, empty, as_of, "week", on_hand_history=history
+    )
+    assert with_history.loc[0, "turnover"] == pytest.approx(200 / 50)
+    without = item_kpis(items, sales, empty, empty, empty, as_of, "week")
+    assert without.loc[0, "turnover"] == pytest.approx(200 / 20)  # today's value stands in

@@ -112,6 +112,17 @@ class ForecastOptions:
 
 
 @dataclass
+class KpiOptions:
+    """ABC thresholds: A up to ``abc_a`` of cumulative revenue, B up to ``abc_b``, C the rest."""
+
+    abc_a: float = 0.8
+    abc_b: float = 0.95
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"abc_a": self.abc_a, "abc_b": self.abc_b}
+
+
+@dataclass
 class Master:
     name: str = "Master"
     period: str = "week"
@@ -120,6 +131,7 @@ class Master:
     horizon_periods: int | None = None  # None: one year of periods
     as_of: date | None = None  # None: today
     forecast: ForecastOptions = field(default_factory=ForecastOptions)
+    kpi: KpiOptions = field(default_factory=KpiOptions)
     # Optional items file (csv/parquet, relative to the home) whose parameters override the
     # children's for the master's planning, field by field.
     items_file: str | None = None
@@ -147,6 +159,8 @@ class Master:
             data["as_of"] = self.as_of.isoformat()
         if self.forecast != ForecastOptions():
             data["forecast"] = self.forecast.to_dict()
+        if self.kpi != KpiOptions():
+            data["kpi"] = self.kpi.to_dict()
         if self.items_file:
             data["items_file"] = self.items_file
         return data
@@ -253,6 +267,23 @@ def check_date_format(date_format: str) -> None:
         raise ValueError("it does not give the day back")
 
 
+def _parse_kpi(raw: Any, source: str) -> KpiOptions:
+    if raw is None:
+        return KpiOptions()
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: master.kpi must be a mapping")
+    extra = set(raw) - {"abc_a", "abc_b"}
+    if extra:
+        raise ConfigError(f"{source}: master.kpi: unknown keys: {', '.join(sorted(extra))}")
+    options = KpiOptions(
+        abc_a=_number(raw.get("abc_a", 0.8), float, source, "master.kpi.abc_a"),
+        abc_b=_number(raw.get("abc_b", 0.95), float, source, "master.kpi.abc_b"),
+    )
+    if not 0 < options.abc_a <= options.abc_b <= 1:
+        raise ConfigError(f"{source}: master.kpi needs 0 < abc_a <= abc_b <= 1")
+    return options
+
+
 def _parse_forecast(raw: Any, source: str) -> ForecastOptions:
     if raw is None:
         return ForecastOptions()
@@ -264,7 +295,9 @@ def _parse_forecast(raw: Any, source: str) -> ForecastOptions:
     options = ForecastOptions(
         prophet=str(raw.get("prophet", "auto")),
         prophet_budget_seconds=_number(
-            raw.get("prophet_budget_seconds", 10.0), float, source,
+            raw.get("prophet_budget_seconds", 10.0),
+            float,
+            source,
             "master.forecast.prophet_budget_seconds",
         ),
         backtest_origins=_number(
@@ -309,6 +342,7 @@ def parse_config(text: str, source: str = "accounts.yaml") -> Config:
             "as_of",
             "forecast",
             "items_file",
+            "kpi",
         }
         extra = set(raw) - known
         if extra:
@@ -317,8 +351,9 @@ def parse_config(text: str, source: str = "accounts.yaml") -> Config:
             name=str(raw.get("name", "Master")),
             period=str(raw.get("period", "week")),
             currency=str(raw.get("currency", "USD")),
-            service_level=_number(raw.get("service_level", 0.95), float, source,
-                                  "master.service_level"),
+            service_level=_number(
+                raw.get("service_level", 0.95), float, source, "master.service_level"
+            ),
             horizon_periods=(
                 _number(raw["horizon_periods"], int, source, "master.horizon_periods")
                 if raw.get("horizon_periods") is not None
@@ -327,6 +362,7 @@ def parse_config(text: str, source: str = "accounts.yaml") -> Config:
             as_of=_parse_date(raw.get("as_of"), f"{source}: master.as_of"),
             forecast=_parse_forecast(raw.get("forecast"), source),
             items_file=str(raw["items_file"]) if raw.get("items_file") else None,
+            kpi=_parse_kpi(raw.get("kpi"), source),
         )
 
     accounts = []

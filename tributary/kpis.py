@@ -16,9 +16,10 @@ Definitions, one line each ("decided" marks a choice the source documents leave 
   no cost when only a ``purchase_price`` in a ``supplier_currency`` is given (source doc); lines
   without a margin are skipped, null when none has one, 0 with no sales.
 - inventory_value: on_hand x unit cost; null without a cost (decided: a missing on_hand is 0).
-- turnover: cost of goods sold (window qty sold x unit cost) / average inventory value; these
-  inputs carry no on-hand history, so the current inventory value stands in for the average
-  (decided); null when the inventory value is 0 or null.
+- turnover: cost of goods sold (window qty sold x unit cost) / average inventory value: the mean
+  end-of-day on hand over the window x unit cost where the account provides on-hand history
+  (transactions with on_hand or on_hand_change), else the current inventory value (decided);
+  null when that value is 0 or null.
 - turn_earn_index: gross margin % (gross_margin / annual_revenue) x turnover; null when either is.
 - days_of_supply: on_hand / average daily forecast demand over the next 90 days (forecast
   quantity over the days the forecast covers); null when that demand is 0 or absent.
@@ -109,6 +110,20 @@ def _per_item(base: pd.DataFrame, grouped: pd.DataFrame) -> pd.DataFrame:
     return base[KEYS].merge(grouped.reset_index(), on=KEYS, how="left").set_index(base.index)
 
 
+def _average_on_hand(
+    base: pd.DataFrame, history: pd.DataFrame | None, start: pd.Timestamp, end: pd.Timestamp
+) -> pd.Series:
+    """Mean end-of-day on hand (negatives as 0) over the window; NaN without history."""
+    if history is None or history.empty:
+        return pd.Series(np.nan, index=base.index)
+    days = _keyed(history)
+    dates = pd.to_datetime(days["date"])
+    days = days[(dates >= start) & (dates <= end)]
+    days = days.assign(on_hand=_num(days, "on_hand").clip(lower=0))
+    mean = days.groupby(KEYS, dropna=False)[["on_hand"]].mean()
+    return _per_item(base, mean)["on_hand"]
+
+
 def _forecast_over(
     forecast: pd.DataFrame, start: pd.Timestamp, days: int, period: str
 ) -> pd.DataFrame:
@@ -168,8 +183,13 @@ def item_kpis(
     as_of: dt.date,
     period: str,
     abc_thresholds: tuple[float, float] = (0.8, 0.95),
+    on_hand_history: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """One row per item of ``items`` with the marts.kpis columns (definitions in the module doc)."""
+    """One row per item of ``items`` with the marts.kpis columns (definitions in the module doc).
+
+    ``on_hand_history`` (account_id, item_code, location, date, on_hand: end-of-day stock) gives
+    the average inventory for turnover where the account provides on-hand history.
+    """
     base = _keyed(items)
     sales, demand, forecast, plan = (_keyed(f) for f in (sales, demand, forecast, plan))
     as_of_ts = pd.Timestamp(as_of).normalize()
@@ -222,7 +242,9 @@ def item_kpis(
 
     # --- inventory ------------------------------------------------------------------------------
     inventory_value = on_hand * unit_cost
-    turnover = sold * unit_cost / inventory_value.where(inventory_value > 0)
+    average_value = _average_on_hand(base, on_hand_history, window_start, as_of_ts) * unit_cost
+    average_value = average_value.fillna(inventory_value)  # no history: today's value stands in
+    turnover = sold * unit_cost / average_value.where(average_value > 0)
     margin_pct = gross_margin / annual_revenue.where(annual_revenue > 0)
     turn_earn_index = margin_pct * turnover
 

@@ -22,6 +22,7 @@ KPIS_KEY = dg.AssetKey(["kpis", "kpis"])
         dg.AssetKey(["marts", "inventory_position"]),
         dg.AssetKey(["marts", "sales_history"]),
         dg.AssetKey(["marts", "demand_history"]),
+        dg.AssetKey(["intermediate", "int_daily_on_hand"]),
         FORECAST_KEY,
         PLAN_KEYS["order_plan"],
     ],
@@ -54,6 +55,11 @@ def scope_kpis(
     demand = warehouse.read(
         "select * from marts.demand_history where account_id = ? order by all", [scope]
     )
+    on_hand_history = warehouse.read(
+        "select account_id, item_code, location, date, on_hand "
+        "from intermediate.int_daily_on_hand where account_id = ? order by all",
+        [scope],
+    )
     kpis = item_kpis(
         items,
         sales,
@@ -62,6 +68,8 @@ def scope_kpis(
         derived("order_plan"),
         master.today(),
         master.period,
+        abc_thresholds=(master.kpi.abc_a, master.kpi.abc_b),
+        on_hand_history=on_hand_history,
     )
     lake.replace_scope(scope, {"kpis": (kpis, KPIS_SCHEMA)}, token="kpis")
     classes = kpis["abc_class"].value_counts().to_dict() if len(kpis) else {}

@@ -45,9 +45,7 @@ def _round_up(x: np.ndarray, rounding: np.ndarray) -> np.ndarray:
 
 def _round_down(x: np.ndarray, rounding: np.ndarray) -> np.ndarray:
     ok = rounding > 0
-    return np.where(
-        ok, np.floor(x / np.where(ok, rounding, 1) + EPS) * rounding, np.floor(x + EPS)
-    )
+    return np.where(ok, np.floor(x / np.where(ok, rounding, 1) + EPS) * rounding, np.floor(x + EPS))
 
 
 def apply_group_minimums(lines: pd.DataFrame, qty: np.ndarray) -> np.ndarray:
@@ -91,8 +89,9 @@ def apply_group_minimums(lines: pd.DataFrame, qty: np.ndarray) -> np.ndarray:
                 add = np.where(unit[i] > 0, short[active] / unit[i], 0.0)
             add = np.where(add > 0, _round_up(add, rounding[i]), 0.0)
             new = qty[i] + add
-            new = np.where((qty[i] <= EPS) & (add > 0) & (min_lot[i] > 0),
-                           np.maximum(new, min_lot[i]), new)
+            new = np.where(
+                (qty[i] <= EPS) & (add > 0) & (min_lot[i] > 0), np.maximum(new, min_lot[i]), new
+            )
             new = np.minimum(new, qty[i] + np.where(room > 0, room, 0.0))
             gained = new - qty[i]
             qty[i] = new
@@ -195,9 +194,7 @@ def assign_containers(lines: pd.DataFrame, qty: np.ndarray) -> pd.DataFrame:
         k = np.arange(span.sum()) - np.repeat(np.cumsum(span) - span, span)
         c = first[rep] + k
         upper = np.minimum(c + 1.0, end[rep])
-        cum_units = np.where(
-            c == last[rep], q[rep], np.floor((upper - start[rep]) / u[rep] + EPS)
-        )
+        cum_units = np.where(c == last[rep], q[rep], np.floor((upper - start[rep]) / u[rep] + EPS))
         prev = np.where(k == 0, 0.0, np.roll(cum_units, 1))
         out.append(pd.DataFrame({"line": line, "container_no": c + 1.0, "qty": cum_units - prev}))
     res = pd.concat(out, ignore_index=True)

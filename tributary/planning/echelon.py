@@ -41,8 +41,9 @@ def dc_edges(items: pd.DataFrame) -> pd.DataFrame:
     if (dc.iloc[parent] != "").any():
         bad = items.iloc[parent[(dc.iloc[parent] != "").to_numpy()]]
         raise EchelonError(f"a DC cannot be supplied by a DC: {bad[KEYS].values.tolist()[:3]}")
-    return pd.DataFrame({"child": hit["_child"].to_numpy(dtype=int), "parent": parent,
-                         "factor": 1.0, "kind": "dc"})
+    return pd.DataFrame(
+        {"child": hit["_child"].to_numpy(dtype=int), "parent": parent, "factor": 1.0, "kind": "dc"}
+    )
 
 
 def add_missing_rows(items: pd.DataFrame, wanted: pd.DataFrame) -> pd.DataFrame:
@@ -85,18 +86,29 @@ def intersite_transfers(
     to_location, transfer_region, qty, from_row, to_row; filled qty per row).
     """
     region = _text(frame, "transfer_region").to_numpy()
-    key = (frame["account_id"].astype(str) + "\x1f" + frame["item_code"].astype(str)
-           + "\x1f" + region).to_numpy()
+    key = (
+        frame["account_id"].astype(str) + "\x1f" + frame["item_code"].astype(str) + "\x1f" + region
+    ).to_numpy()
     need = np.where(region != "", np.ceil(np.maximum(need, 0) - 1e-9), 0.0)
     over = np.where(region != "", np.floor(np.maximum(overstock, 0) + 1e-9), 0.0)
     filled = np.zeros(len(frame))
-    empty = pd.DataFrame(columns=["account_id", "item_code", "from_location", "to_location",
-                                  "transfer_region", "qty", "from_row", "to_row"])
+    empty = pd.DataFrame(
+        columns=[
+            "account_id",
+            "item_code",
+            "from_location",
+            "to_location",
+            "transfer_region",
+            "qty",
+            "from_row",
+            "to_row",
+        ]
+    )
     ni, si = np.flatnonzero(need > 0), np.flatnonzero(over > 0)
     if len(ni) == 0 or len(si) == 0:
         return empty, filled
     codes, uniq = pd.factorize(np.concatenate([key[ni], key[si]]))
-    gn, gs = codes[: len(ni)], codes[len(ni):]
+    gn, gs = codes[: len(ni)], codes[len(ni) :]
     ni = ni[np.lexsort((need[ni], gn))]
     si = si[np.lexsort((-over[si], gs))]
     gn, gs = pd.Index(uniq).get_indexer(key[ni]), pd.Index(uniq).get_indexer(key[si])
@@ -119,14 +131,16 @@ def intersite_transfers(
     flows = flows.groupby(["from_row", "to_row"], as_index=False, sort=False)["qty"].sum()
     np.add.at(filled, flows["to_row"].to_numpy(), flows["qty"].to_numpy())
     fr, to = flows["from_row"].to_numpy(), flows["to_row"].to_numpy()
-    out = pd.DataFrame({
-        "account_id": frame["account_id"].to_numpy()[to],
-        "item_code": frame["item_code"].to_numpy()[to],
-        "from_location": frame["location"].to_numpy()[fr],
-        "to_location": frame["location"].to_numpy()[to],
-        "transfer_region": region[to],
-        "qty": flows["qty"].to_numpy(),
-        "from_row": fr,
-        "to_row": to,
-    })
+    out = pd.DataFrame(
+        {
+            "account_id": frame["account_id"].to_numpy()[to],
+            "item_code": frame["item_code"].to_numpy()[to],
+            "from_location": frame["location"].to_numpy()[fr],
+            "to_location": frame["location"].to_numpy()[to],
+            "transfer_region": region[to],
+            "qty": flows["qty"].to_numpy(),
+            "from_row": fr,
+            "to_row": to,
+        }
+    )
     return out, filled

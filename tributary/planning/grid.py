@@ -115,9 +115,7 @@ class Grid:
         return np.where(y <= 0, 0.0, x)
 
 
-def build_grid(
-    items: pd.DataFrame, forecast: pd.DataFrame, as_of: dt.date, period: str
-) -> Grid:
+def build_grid(items: pd.DataFrame, forecast: pd.DataFrame, as_of: dt.date, period: str) -> Grid:
     """Align `forecast` (KEYS, period_start, forecast_qty[, forecast_hi | sigma]) to `items` rows.
 
     Items without forecast rows get zero demand and zero error; forecast rows of other items are
@@ -154,7 +152,7 @@ def build_grid(
     if "sigma" in fc:
         sig = fc["sigma"].to_numpy(dtype=float)
     elif "forecast_hi" in fc:
-        sig = (fc["forecast_hi"].to_numpy(dtype=float) - fc["forecast_qty"].to_numpy(dtype=float))
+        sig = fc["forecast_hi"].to_numpy(dtype=float) - fc["forecast_qty"].to_numpy(dtype=float)
         sig = sig / Z80_UPPER
     else:
         sig = np.zeros(len(fc))

@@ -92,14 +92,16 @@ def manufacturing_orders(plan: pd.DataFrame) -> pd.DataFrame:
     made = plan[(plan["source"] == "manufacturing") & (plan["order_qty"] > 0)]
     start = pd.to_datetime(made["next_order_date"])
     due = start + pd.to_timedelta(made["lead_time_days"].round(), unit="D")
-    return pd.DataFrame({
-        "account_id": made["account_id"].to_numpy(),
-        "finished_code": made["item_code"].to_numpy(),
-        "location": made["location"].to_numpy(),
-        "qty": made["order_qty"].to_numpy(),
-        "start_date": start.to_numpy(),
-        "due_date": due.to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            "account_id": made["account_id"].to_numpy(),
+            "finished_code": made["item_code"].to_numpy(),
+            "location": made["location"].to_numpy(),
+            "qty": made["order_qty"].to_numpy(),
+            "start_date": start.to_numpy(),
+            "due_date": due.to_numpy(),
+        }
+    )
 
 
 def material_plan(orders: pd.DataFrame, bom: pd.DataFrame) -> pd.DataFrame:
@@ -107,11 +109,13 @@ def material_plan(orders: pd.DataFrame, bom: pd.DataFrame) -> pd.DataFrame:
     required_qty (qty x usage), required_date (the build's start date). bom must be clean_bom'd."""
     keys = ["finished_code", "account_id"] if "account_id" in bom else ["finished_code"]
     need = orders.merge(bom[keys + ["material_code", "usage"]], on=keys, how="inner")
-    return pd.DataFrame({
-        "account_id": need["account_id"].to_numpy(),
-        "material_code": need["material_code"].to_numpy(),
-        "finished_code": need["finished_code"].to_numpy(),
-        "location": need["location"].to_numpy(),
-        "required_qty": (need["qty"] * need["usage"]).to_numpy(),
-        "required_date": need["start_date"].to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            "account_id": need["account_id"].to_numpy(),
+            "material_code": need["material_code"].to_numpy(),
+            "finished_code": need["finished_code"].to_numpy(),
+            "location": need["location"].to_numpy(),
+            "required_qty": (need["qty"] * need["usage"]).to_numpy(),
+            "required_date": need["start_date"].to_numpy(),
+        }
+    )

@@ -41,11 +41,32 @@ from tributary.planning.policy import (
     with_sources,
 )
 
-TRANSFER_COLUMNS = ["account_id", "item_code", "from_location", "to_location",
-                    "transfer_region", "qty", "kind", "ship_date", "delivery_date"]
-PO_COLUMNS = ["account_id", "supplier_code", "order_date", "delivery_date", "item_code",
-              "supplier_item_code", "location", "qty", "currency", "unit_cost", "line_cost",
-              "container_id", "container_no"]
+TRANSFER_COLUMNS = [
+    "account_id",
+    "item_code",
+    "from_location",
+    "to_location",
+    "transfer_region",
+    "qty",
+    "kind",
+    "ship_date",
+    "delivery_date",
+]
+PO_COLUMNS = [
+    "account_id",
+    "supplier_code",
+    "order_date",
+    "delivery_date",
+    "item_code",
+    "supplier_item_code",
+    "location",
+    "qty",
+    "currency",
+    "unit_cost",
+    "line_cost",
+    "container_id",
+    "container_no",
+]
 
 
 def _bom_edges(items: pd.DataFrame, bom: pd.DataFrame) -> pd.DataFrame:
@@ -55,12 +76,18 @@ def _bom_edges(items: pd.DataFrame, bom: pd.DataFrame) -> pd.DataFrame:
     e = made.rename(columns={"item_code": "finished_code", "index": "child"}).merge(
         bom[keys + ["material_code", "usage"]], on=keys, how="inner"
     )
-    pos = items[KEYS].reset_index().rename(columns={"item_code": "material_code",
-                                                    "index": "parent"})
+    pos = (
+        items[KEYS].reset_index().rename(columns={"item_code": "material_code", "index": "parent"})
+    )
     e = e.merge(pos, on=["account_id", "material_code", "location"], how="inner")
-    return pd.DataFrame({"child": e["child"].to_numpy(dtype=int),
-                         "parent": e["parent"].to_numpy(dtype=int),
-                         "factor": e["usage"].to_numpy(dtype=float), "kind": "bom"})
+    return pd.DataFrame(
+        {
+            "child": e["child"].to_numpy(dtype=int),
+            "parent": e["parent"].to_numpy(dtype=int),
+            "factor": e["usage"].to_numpy(dtype=float),
+            "kind": "bom",
+        }
+    )
 
 
 def _prepare(items: pd.DataFrame, bom: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -77,8 +104,11 @@ def _prepare(items: pd.DataFrame, bom: pd.DataFrame | None) -> tuple[pd.DataFram
         for _ in range(len(bom) + 1):  # components of components, level by level
             before = len(items)
             items = add_missing_rows(items, wanted)
-            items = with_sources(mrp.mark_manufactured(
-                items.drop(columns=["manufacturing_lead_time_days"], errors="ignore"), bom))
+            items = with_sources(
+                mrp.mark_manufactured(
+                    items.drop(columns=["manufacturing_lead_time_days"], errors="ignore"), bom
+                )
+            )
             made = items[items["source"] == "manufacturing"][KEYS]
             comp = made.rename(columns={"item_code": "finished_code"}).merge(bom, on=keys)
             wanted = comp.rename(columns={"material_code": "item_code"})[KEYS]
@@ -89,7 +119,8 @@ def _prepare(items: pd.DataFrame, bom: pd.DataFrame | None) -> tuple[pd.DataFram
     if "dc_name" in items:
         has_dc = items["dc_name"].fillna("").astype(str) != ""
         dcs = items[has_dc][["account_id", "item_code", "dc_name"]].rename(
-            columns={"dc_name": "location"})
+            columns={"dc_name": "location"}
+        )
         items = with_sources(add_missing_rows(items, dcs))
     return items.reset_index(drop=True), bom
 
@@ -113,9 +144,11 @@ def plan_scope(
     grid = build_grid(items, forecast, as_of, period)
     write_offs, expiring = project_batches(batches, items, grid)
     items["available"] = (
-        np.where(np.isnan(num(items, "available")),
-                 num(items, "on_hand", 0.0) - num(items, "undated_to_ship", 0.0),
-                 num(items, "available"))
+        np.where(
+            np.isnan(num(items, "available")),
+            num(items, "on_hand", 0.0) - num(items, "undated_to_ship", 0.0),
+            num(items, "available"),
+        )
         - expiring
     )
     edges = pd.concat([dc_edges(items), _bom_edges(items, bom)], ignore_index=True)
@@ -147,8 +180,9 @@ def plan_scope(
             child, parent = e["child"].to_numpy(), e["parent"].to_numpy()
             factor = e["factor"].to_numpy()
             np.add.at(required, parent, q_all[child] * factor)
-            grid.add_derived(parent, child, factor, num(items.iloc[child], "order_cycle_days",
-                                                        grid.period_days))
+            grid.add_derived(
+                parent, child, factor, num(items.iloc[child], "order_cycle_days", grid.period_days)
+            )
     plan = pd.concat(plans, ignore_index=True).sort_values("_row").reset_index(drop=True)
     mos = mrp.manufacturing_orders(plan)
     return {
@@ -167,38 +201,54 @@ def purchase_orders(plan: pd.DataFrame) -> pd.DataFrame:
     bought = plan[(plan["source"] == "supplier") & (plan["order_qty"] > 0)].reset_index(drop=True)
     pieces = assign_containers(bought, bought["order_qty"].to_numpy())
     line = bought.iloc[pieces["line"].to_numpy()].reset_index(drop=True)
-    out = pd.DataFrame({
-        "account_id": line["account_id"],
-        "supplier_code": line["supplier_code"],
-        "order_date": line["next_order_date"],
-        "delivery_date": line["expected_delivery_date"],
-        "item_code": line["item_code"],
-        "supplier_item_code": line["supplier_item_code"].fillna(line["item_code"]),
-        "location": line["location"],
-        "qty": pieces["qty"].to_numpy(),
-        "currency": line["supplier_currency"],
-        "unit_cost": line["unit_cost"],
-        "line_cost": pieces["qty"].to_numpy() * line["unit_cost"].to_numpy(dtype=float),
-        "container_id": line["container_id"].where(pieces["container_no"].notna().to_numpy()),
-        "container_no": pieces["container_no"].to_numpy(),
-    })
-    return out.sort_values(["account_id", "supplier_code", "location", "container_id",
-                            "container_no", "item_code"], na_position="first",
-                           kind="stable").reset_index(drop=True)
+    out = pd.DataFrame(
+        {
+            "account_id": line["account_id"],
+            "supplier_code": line["supplier_code"],
+            "order_date": line["next_order_date"],
+            "delivery_date": line["expected_delivery_date"],
+            "item_code": line["item_code"],
+            "supplier_item_code": line["supplier_item_code"].fillna(line["item_code"]),
+            "location": line["location"],
+            "qty": pieces["qty"].to_numpy(),
+            "currency": line["supplier_currency"],
+            "unit_cost": line["unit_cost"],
+            "line_cost": pieces["qty"].to_numpy() * line["unit_cost"].to_numpy(dtype=float),
+            "container_id": line["container_id"].where(pieces["container_no"].notna().to_numpy()),
+            "container_no": pieces["container_no"].to_numpy(),
+        }
+    )
+    return out.sort_values(
+        ["account_id", "supplier_code", "location", "container_id", "container_no", "item_code"],
+        na_position="first",
+        kind="stable",
+    ).reset_index(drop=True)
 
 
 def _transfers(plan: pd.DataFrame, intersite: list[pd.DataFrame], as_of) -> pd.DataFrame:
     """DC-to-location transfers (the order_qty of DC-supplied rows, arriving after the row's lead
     time) and intersite transfers (arriving the next day, rule 2)."""
     dc = plan[(plan["source"] == "dc") & (plan["order_qty"] > 0)]
-    frames = [pd.DataFrame({
-        "account_id": dc["account_id"], "item_code": dc["item_code"],
-        "from_location": dc["dc_name"], "to_location": dc["location"],
-        "transfer_region": dc["transfer_region"], "qty": dc["order_qty"], "kind": "dc",
-        "ship_date": dc["next_order_date"], "delivery_date": dc["expected_delivery_date"],
-    })]
+    frames = [
+        pd.DataFrame(
+            {
+                "account_id": dc["account_id"],
+                "item_code": dc["item_code"],
+                "from_location": dc["dc_name"],
+                "to_location": dc["location"],
+                "transfer_region": dc["transfer_region"],
+                "qty": dc["order_qty"],
+                "kind": "dc",
+                "ship_date": dc["next_order_date"],
+                "delivery_date": dc["expected_delivery_date"],
+            }
+        )
+    ]
     for moved in intersite:
         frames.append(moved.assign(ship_date=as_of, delivery_date=as_of + pd.Timedelta(days=1)))
-    out = pd.concat([f for f in frames if len(f)], ignore_index=True) if any(
-        len(f) for f in frames) else pd.DataFrame(columns=TRANSFER_COLUMNS)
+    out = (
+        pd.concat([f for f in frames if len(f)], ignore_index=True)
+        if any(len(f) for f in frames)
+        else pd.DataFrame(columns=TRANSFER_COLUMNS)
+    )
     return out[TRANSFER_COLUMNS].reset_index(drop=True)

@@ -193,7 +193,10 @@ def with_sources(items: pd.DataFrame) -> pd.DataFrame:
     if "supplier_code" in out:
         group = group.fillna(out["supplier_code"])
     out["group_key"] = (
-        out["account_id"].astype(str) + "\x1f" + out["location"].astype(str) + "\x1f"
+        out["account_id"].astype(str)
+        + "\x1f"
+        + out["location"].astype(str)
+        + "\x1f"
         + group.fillna("").astype(str)
     )
     return out
@@ -226,10 +229,24 @@ def shelf_life_cap(items: pd.DataFrame, grid: Grid, rows: np.ndarray) -> np.ndar
 
 
 PLAN_COLUMNS = [
-    "account_id", "item_code", "location", "on_hand", "on_order", "backorders", "lead_time_days",
-    "order_cycle_days", "demand_over_lead_time", "safety_stock", "reorder_point", "order_up_to",
-    "order_qty", "order_value", "next_order_date", "expected_delivery_date",
-    "projected_stockout_date", "supplier_code",
+    "account_id",
+    "item_code",
+    "location",
+    "on_hand",
+    "on_order",
+    "backorders",
+    "lead_time_days",
+    "order_cycle_days",
+    "demand_over_lead_time",
+    "safety_stock",
+    "reorder_point",
+    "order_up_to",
+    "order_qty",
+    "order_value",
+    "next_order_date",
+    "expected_delivery_date",
+    "projected_stockout_date",
+    "supplier_code",
 ]
 
 
@@ -250,8 +267,14 @@ def order_plan_frame(
     stock = (levels["available"] - levels["backorders"] - levels["required_now"]).to_numpy()
     so = dates.stockout_offsets(grid, rows, stock, events)
     nxt, delivery = dates.order_dates(
-        as_of, grid, rows, qty, levels["position"].to_numpy(), levels["reorder_point"].to_numpy(),
-        levels["lead_time_days"].to_numpy(), levels["active"].to_numpy(),
+        as_of,
+        grid,
+        rows,
+        qty,
+        levels["position"].to_numpy(),
+        levels["reorder_point"].to_numpy(),
+        levels["lead_time_days"].to_numpy(),
+        levels["active"].to_numpy(),
     )
     value = num(items, "inventory_value_per_unit")
     value = np.where(np.isnan(value), num(items, "purchase_price"), value)
@@ -264,10 +287,23 @@ def order_plan_frame(
     out["next_order_date"] = nxt.to_numpy()
     out["expected_delivery_date"] = delivery.to_numpy()
     out["projected_stockout_date"] = dates.stockout_dates(as_of, so).to_numpy()
-    for col in ("supplier_code", "source", "dc_name", "transfer_region", "group_key",
-                "container_id", "unit_cost", "supplier_item_code", "supplier_currency",
-                "container_load_qty", "container_load_weight", "container_load_volume",
-                "max_containers", "weight_per_unit", "volume_per_unit"):
+    for col in (
+        "supplier_code",
+        "source",
+        "dc_name",
+        "transfer_region",
+        "group_key",
+        "container_id",
+        "unit_cost",
+        "supplier_item_code",
+        "supplier_currency",
+        "container_load_qty",
+        "container_load_weight",
+        "container_load_volume",
+        "max_containers",
+        "weight_per_unit",
+        "volume_per_unit",
+    ):
         out[col] = items[col].to_numpy() if col in items else None
     extras = [c for c in out.columns if c not in PLAN_COLUMNS]
     return out[PLAN_COLUMNS + extras]
