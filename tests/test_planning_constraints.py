@@ -24,14 +24,16 @@ def test_group_min_qty_raises_the_fastest_selling_line():
 
 
 def test_group_min_qty_moves_on_when_the_fastest_line_hits_max_lot():
-    q = apply_group_minimums(lines(group_min_qty=[100, 100], max_lot=[50, np.nan]),
-                             np.array([20.0, 10.0]))
+    q = apply_group_minimums(
+        lines(group_min_qty=[100, 100], max_lot=[50, np.nan]), np.array([20.0, 10.0])
+    )
     assert list(q) == [50, 50]
 
 
 def test_group_min_raises_in_rounding_multiples():
-    q = apply_group_minimums(lines(group_min_qty=[100, None], rounding=[12, 1]),
-                             np.array([24.0, 10.0]))
+    q = apply_group_minimums(
+        lines(group_min_qty=[100, None], rounding=[12, 1]), np.array([24.0, 10.0])
+    )
     assert list(q) == [96, 10]  # 24 + 72 (66 rounded up to 6 x 12)
 
 
@@ -55,8 +57,11 @@ def test_groups_are_independent():
 
 
 def containers(**cols) -> pd.DataFrame:
-    base = {"container_id": ["C20", "C20"], "container_load_qty": [100.0, 100.0],
-            "max_containers": [2.0, 2.0]}
+    base = {
+        "container_id": ["C20", "C20"],
+        "container_load_qty": [100.0, 100.0],
+        "max_containers": [2.0, 2.0],
+    }
     base.update(cols)
     return lines(**base)
 
@@ -82,7 +87,9 @@ def test_container_numbers_split_a_line_over_containers():
     ln = containers()
     pieces = assign_containers(ln, np.array([180.0, 20.0]))
     assert pieces.to_dict("list") == {
-        "line": [0, 0, 1], "container_no": [1.0, 2.0, 2.0], "qty": [100.0, 80.0, 20.0]
+        "line": [0, 0, 1],
+        "container_no": [1.0, 2.0, 2.0],
+        "qty": [100.0, 80.0, 20.0],
     }
 
 

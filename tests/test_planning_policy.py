@@ -15,9 +15,17 @@ AS_OF = dt.date(2026, 1, 4)  # a Sunday: the week of 2026-01-05 is the first for
 
 def items(**overrides) -> pd.DataFrame:
     row = {
-        "account_id": "a", "item_code": "X", "location": "", "on_hand": 0.0, "on_order": 0.0,
-        "backorders": 0.0, "available": None, "lead_time_days": 14.0, "order_cycle_days": 7.0,
-        "safety_stock_periods": 1.0, "supplier_code": "S",
+        "account_id": "a",
+        "item_code": "X",
+        "location": "",
+        "on_hand": 0.0,
+        "on_order": 0.0,
+        "backorders": 0.0,
+        "available": None,
+        "lead_time_days": 14.0,
+        "order_cycle_days": 7.0,
+        "safety_stock_periods": 1.0,
+        "supplier_code": "S",
     }
     row.update(overrides)
     return pd.DataFrame([row])
@@ -26,8 +34,15 @@ def items(**overrides) -> pd.DataFrame:
 def weekly(qty=70.0, weeks=52, hi=None, start="2026-01-05", code="X") -> pd.DataFrame:
     starts = pd.date_range(start, periods=weeks, freq="7D")
     qty = np.broadcast_to(np.asarray(qty, dtype=float), (weeks,))
-    fc = pd.DataFrame({"account_id": "a", "item_code": code, "location": "",
-                       "period_start": starts, "forecast_qty": qty})
+    fc = pd.DataFrame(
+        {
+            "account_id": "a",
+            "item_code": code,
+            "location": "",
+            "period_start": starts,
+            "forecast_qty": qty,
+        }
+    )
     fc["forecast_hi"] = fc["forecast_qty"] if hi is None else hi
     return fc
 
@@ -87,13 +102,17 @@ def test_demand_over_window_is_pro_rata_within_periods():
 
 
 def test_batch_rounding_rounds_up_to_a_multiple():
-    assert apply_lots(np.array([120.0]), np.array([50.0]), np.array([np.nan]),
-                      np.array([np.nan]))[0] == 150
+    assert (
+        apply_lots(np.array([120.0]), np.array([50.0]), np.array([np.nan]), np.array([np.nan]))[0]
+        == 150
+    )
 
 
 def test_min_lot_raises_the_quantity():
-    assert apply_lots(np.array([5.0]), np.array([np.nan]), np.array([10.0]),
-                      np.array([np.nan]))[0] == 10
+    assert (
+        apply_lots(np.array([5.0]), np.array([np.nan]), np.array([10.0]), np.array([np.nan]))[0]
+        == 10
+    )
 
 
 def test_min_lot_above_max_lot_uses_max_lot():
@@ -102,8 +121,9 @@ def test_min_lot_above_max_lot_uses_max_lot():
 
 
 def test_no_need_orders_nothing_whatever_the_min_lot():
-    assert apply_lots(np.array([0.0]), np.array([50.0]), np.array([10.0]),
-                      np.array([np.nan]))[0] == 0
+    assert (
+        apply_lots(np.array([0.0]), np.array([50.0]), np.array([10.0]), np.array([np.nan]))[0] == 0
+    )
 
 
 def test_rounding_applies_in_the_plan():
@@ -152,8 +172,15 @@ def test_projected_stockout_is_the_first_day_demand_is_not_met():
 
 
 def test_projected_stockout_counts_open_orders_on_their_delivery_date():
-    oo = pd.DataFrame({"account_id": ["a"], "item_code": ["X"], "location": [""],
-                       "qty": [100.0], "delivery_date": [pd.Timestamp("2026-01-06")]})
+    oo = pd.DataFrame(
+        {
+            "account_id": ["a"],
+            "item_code": ["X"],
+            "location": [""],
+            "qty": [100.0],
+            "delivery_date": [pd.Timestamp("2026-01-06")],
+        }
+    )
     row = plan(items(on_hand=35, on_order=100), open_orders=oo)
     assert row.projected_stockout_date == pd.Timestamp("2026-01-18")  # 135 / 10 = 13.5 days
     late = oo.assign(delivery_date=pd.Timestamp("2026-01-20"))
@@ -177,8 +204,15 @@ def test_items_are_planned_independently_and_in_order():
 
 def test_monthly_periods_spread_pro_rata_over_their_days():
     starts = pd.to_datetime(["2026-01-01", "2026-02-01", "2026-03-01"])
-    fc = pd.DataFrame({"account_id": "a", "item_code": "X", "location": "",
-                       "period_start": starts, "forecast_qty": [310.0, 280.0, 310.0]})
+    fc = pd.DataFrame(
+        {
+            "account_id": "a",
+            "item_code": "X",
+            "location": "",
+            "period_start": starts,
+            "forecast_qty": [310.0, 280.0, 310.0],
+        }
+    )
     it = items(lead_time_days=30.0, order_cycle_days=0.0, safety_stock_periods=0.0)
     row = plan_items(it, fc, dt.date(2026, 1, 15), "month").iloc[0]
     assert row.demand_over_lead_time == pytest.approx(16 * 10 + 14 * 10)  # Jan 16-31, Feb 1-14

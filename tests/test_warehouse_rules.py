@@ -182,7 +182,9 @@ def item(con, account: str, code: str, location: str) -> dict:
     return one(
         con,
         "select * from marts.items where account_id = ? and item_code = ? and location = ?",
-        account, code, location,
+        account,
+        code,
+        location,
     )
 
 
@@ -191,7 +193,9 @@ def position(con, account: str, code: str, location: str) -> dict:
         con,
         "select * from marts.inventory_position"
         " where account_id = ? and item_code = ? and location = ?",
-        account, code, location,
+        account,
+        code,
+        location,
     )
 
 
@@ -202,15 +206,17 @@ def demand(con, account: str, code: str, location: str) -> dict[date, dict]:
         [account, code, location],
     )
     names = [d[0] for d in result.description]
-    return {r[names.index("period_start")]: dict(zip(names, r, strict=True)) for r in
-            result.fetchall()}
+    return {
+        r[names.index("period_start")]: dict(zip(names, r, strict=True)) for r in result.fetchall()
+    }
 
 
 def order(con, account: str, order_number: str) -> dict:
     return one(
         con,
         "select * from marts.open_orders where account_id = ? and order_number = ?",
-        account, order_number,
+        account,
+        order_number,
     )
 
 
@@ -245,7 +251,9 @@ def test_booleans_default_to_false(con):
     for code, location in (("A", "WH1"), ("B", "WH1"), ("D", "STORE2")):
         row = item(con, "north", code, location)
         assert (row["inactive"], row["termination"], row["purchase_for_bom"]) == (
-            False, False, False
+            False,
+            False,
+            False,
         ), code
 
 
@@ -301,7 +309,8 @@ def test_transfer_to_a_location_supplied_by_a_dc_takes_that_lead_time(con):
 def test_transfer_to_a_location_without_dc_takes_one_day(con):
     row = order(con, "north", "TR2")
     assert (row["delivery_date"], row["delivery_date_rule"]) == (
-        D("2025-07-02"), "transfer_one_day"
+        D("2025-07-02"),
+        "transfer_one_day",
     )
 
 
@@ -316,8 +325,13 @@ def test_manufacturing_order_arrives_on_its_sendout_date(con):
 def test_undated_order_to_ship_comes_off_available_and_dated_one_is_a_backorder(con):
     a = position(con, "north", "A", "WH1")
     # on hand 13 (items file), on order 10 + 5, undated 3, dated 2
-    assert (a["on_hand"], a["on_order"], a["undated_to_ship"], a["backorders"], a["available"]) \
-        == (13, 15, 3, 2, 10)
+    assert (a["on_hand"], a["on_order"], a["undated_to_ship"], a["backorders"], a["available"]) == (
+        13,
+        15,
+        3,
+        2,
+        10,
+    )
 
 
 def test_shortfall_shows_as_negative_available(con):
@@ -368,7 +382,9 @@ def test_same_item_code_in_two_accounts_is_one_master_item(con):
     # on hand 13 + 7; other fields from the first child (north) that gives them
     assert master["on_hand"] == 20
     assert (master["description"], master["lead_time_days"], master["sales_price"]) == (
-        "Alpha", 14, 9.5
+        "Alpha",
+        14,
+        9.5,
     )
     assert list(master["source_account_ids"]) == ["north", "south"]
     assert rows(
@@ -410,8 +426,13 @@ def test_substitution_dated_after_as_of_does_not_explode(con):
 
 def test_daily_lines_land_in_their_monday_week_and_empty_weeks_are_zero_filled(con):
     a = demand(con, "north", "A", "WH1")
-    assert list(a) == [D("2025-06-02"), D("2025-06-09"), D("2025-06-16"), D("2025-06-23"),
-                       D("2025-06-30")]
+    assert list(a) == [
+        D("2025-06-02"),
+        D("2025-06-09"),
+        D("2025-06-16"),
+        D("2025-06-23"),
+        D("2025-06-30"),
+    ]
     # 06-03, 06-05 and Sunday 06-08 are one week; 07-01 is after as_of
     assert [(r["qty"], r["revenue"], r["is_zero_filled"]) for r in a.values()] == [
         (10, 105, False),
@@ -449,7 +470,11 @@ def test_master_demand_is_computed_on_the_childrens_combined_lines(con):
     a = demand(con, "master", "A", "WH1")
     # south sold 2 at 12 in the week of 06-09, which north left empty
     assert [(r["qty"], r["revenue"]) for r in a.values()] == [
-        (10, 105), (2, 24), (17, 170), (-1, -10), (0, 0)
+        (10, 105),
+        (2, 24),
+        (17, 170),
+        (-1, -10),
+        (0, 0),
     ]
     assert a[D("2025-06-09")]["is_zero_filled"] is False
     assert a[D("2025-06-16")]["stockout_days"] == 3
@@ -483,8 +508,10 @@ def test_master_sales_history_has_exactly_the_childrens_lines(con):
 
 
 def test_master_open_orders_are_the_childrens_lines_unchanged(con):
-    cols = "source_account_id, item_code, location, order_type, order_number, qty, " \
+    cols = (
+        "source_account_id, item_code, location, order_type, order_number, qty, "
         "sendout_date, delivery_date"
+    )
     children = rows(
         con, f"select {cols} from marts.open_orders where account_id <> 'master' order by all"
     )
@@ -552,13 +579,34 @@ def test_every_bad_row_is_rejected_with_its_reason_and_account(con):
     boolean = "not a boolean (use 1/true/yes or 0/false/no)"
     assert found == [
         ("north", "items", "items.csv", 7, "inactive", "maybe", boolean),
-        ("north", "transactions", "transactions.csv", 12, "date", "2025-13-01",
-         "not a date (expected ISO 8601, e.g. 2024-03-31)"),
-        ("north", "transactions", "transactions.csv", 13, "item_code", "",
-         "required value missing"),
+        (
+            "north",
+            "transactions",
+            "transactions.csv",
+            12,
+            "date",
+            "2025-13-01",
+            "not a date (expected ISO 8601, e.g. 2024-03-31)",
+        ),
+        (
+            "north",
+            "transactions",
+            "transactions.csv",
+            13,
+            "item_code",
+            "",
+            "required value missing",
+        ),
         ("south", "orders_to_receive", "orders_to_receive.csv", 3, "qty", "abc", "not a number"),
-        ("south", "orders_to_receive", "orders_to_receive.csv", 4, "delivery_date", "",
-         "delivery_date or sendout_date is required"),
+        (
+            "south",
+            "orders_to_receive",
+            "orders_to_receive.csv",
+            4,
+            "delivery_date",
+            "",
+            "delivery_date or sendout_date is required",
+        ),
         ("south", "transactions", "transactions.csv", 4, "qty_sold", "x", "not a number"),
         ("south", "transactions", "transactions.csv", 5, "outlier", "perhaps", boolean),
     ]

@@ -52,6 +52,9 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from tributary.config import PERIODS
+from tributary.forecasting.history import period_days
+
 KEYS = ["account_id", "item_code", "location"]
 KPI_COLUMNS = [
     *KEYS,
@@ -96,13 +99,10 @@ def _dates(frame: pd.DataFrame, col: str) -> pd.Series:
 
 
 def _period_days(starts: pd.Series, period: str) -> pd.Series:
-    """Length in days of each period starting at ``starts``."""
-    if period == "month":
-        return starts.dt.days_in_month.astype(float)
-    days = {"day": 1.0, "week": 7.0}
-    if period not in days:
+    """Length in days of each period starting at ``starts`` (the forecaster's definition)."""
+    if period not in PERIODS:
         raise ValueError(f"period must be day, week or month, not {period!r}")
-    return pd.Series(days[period], index=starts.index, dtype=float)
+    return pd.Series(period_days(starts, period), index=starts.index, dtype=float)
 
 
 def _per_item(base: pd.DataFrame, grouped: pd.DataFrame) -> pd.DataFrame:

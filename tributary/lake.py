@@ -245,6 +245,11 @@ class Lake:
         """Where a Python asset's output for one scope (a child or the master) lives."""
         return self.root / "derived" / table / f"account={scope}"
 
+    def read_scope(self, table: str, scope: str) -> pd.DataFrame:
+        """A scope's derived table (forecasts, plans) with its ``account_id``."""
+        path = self.scope_partition(table, scope) / PART
+        return pq.read_table(path).to_pandas().assign(account_id=scope)
+
     def replace_scope(
         self, scope: str, tables: dict[str, tuple[pd.DataFrame, pa.Schema]], token: str = "run"
     ) -> None:

@@ -21,21 +21,17 @@ UPSTREAM = [
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(
-            FORECAST_KEY,
+            key,
             deps=UPSTREAM,
             group_name="forecasts",
-            description="Demand forecast per item, location and period, for one scope.",
+            description=description,
             kinds={"python", "parquet"},
             automation_condition=dg.AutomationCondition.eager(),
-        ),
-        dg.AssetSpec(
-            ACCURACY_KEY,
-            deps=UPSTREAM,
-            group_name="forecasts",
-            description="Backtest accuracy of the model chosen per item, for one scope.",
-            kinds={"python", "parquet"},
-            automation_condition=dg.AutomationCondition.eager(),
-        ),
+        )
+        for key, description in (
+            (FORECAST_KEY, "Demand forecast per item, location and period, for one scope."),
+            (ACCURACY_KEY, "Backtest accuracy of the model chosen per item, for one scope."),
+        )
     ],
     partitions_def=scopes_partitions,
     can_subset=False,

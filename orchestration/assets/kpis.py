@@ -1,7 +1,6 @@
 """Inventory KPIs per scope (each child and the master), over tributary.kpis."""
 
 import dagster as dg
-import pyarrow.parquet as pq
 
 from orchestration.assets.forecasts import FORECAST_KEY
 from orchestration.assets.plans import PLAN_KEYS
@@ -39,10 +38,6 @@ def scope_kpis(
     master = tributary_home.config().master
     lake = Lake(tributary_home.home.lake)
 
-    def derived(table: str):
-        path = lake.scope_partition(table, scope) / "part-0.parquet"
-        return pq.read_table(path).to_pandas().assign(account_id=scope)
-
     items = warehouse.read(
         "select i.* exclude (on_hand), p.on_hand from marts.items as i "
         "join marts.inventory_position as p using (account_id, item_code, location) "
@@ -64,8 +59,8 @@ def scope_kpis(
         items,
         sales,
         demand,
-        derived("demand_forecast"),
-        derived("order_plan"),
+        lake.read_scope("demand_forecast", scope),
+        lake.read_scope("order_plan", scope),
         master.today(),
         master.period,
         abc_thresholds=(master.kpi.abc_a, master.kpi.abc_b),

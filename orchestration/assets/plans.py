@@ -2,7 +2,6 @@
 
 import dagster as dg
 import pandas as pd
-import pyarrow.parquet as pq
 
 from orchestration.partitions import scopes_partitions
 from orchestration.resources.home import TributaryHome
@@ -67,11 +66,8 @@ def scope_plans(
     )
     # The scope's forecast straight from its files: the forecast marts are built with the plans'.
     lake = Lake(tributary_home.home.lake)
-    forecast = (
-        pq.read_table(lake.scope_partition("demand_forecast", scope) / "part-0.parquet")
-        .to_pandas()
-        .assign(account_id=scope)
-        .sort_values(["item_code", "location", "period_start"])
+    forecast = lake.read_scope("demand_forecast", scope).sort_values(
+        ["item_code", "location", "period_start"]
     )
     open_orders = warehouse.read(
         "select * from marts.open_orders where account_id = ? order by all", [scope]

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-PERIODS = ("day", "week", "month")
+from tributary.config import PERIODS, PROPHET_MODES
+
 DEFAULT_SEASON = {"day": 7, "week": 52, "month": 12}
-PROPHET_MODES = ("auto", "always", "never")
 
 
 @dataclass
