@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -22,6 +24,7 @@ from tributary.config import (
     Home,
     Master,
 )
+from tributary.processes import die_with_parent
 
 DEMO_MARKER = ".tributary-demo"
 
@@ -248,15 +251,23 @@ def run(
     ] = None,
     home: HomeOption = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Dagster logs.")] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(help="Runs side by side (default: one per core, at most 4).", min=1),
+    ] = None,
 ) -> None:
-    """Load the given accounts (or all), then rebuild everything downstream."""
-    from orchestration.runner import run_pipeline
+    """Load the given accounts (or all); automation then rebuilds everything downstream."""
+    from orchestration.runner import DEFAULT_WORKERS, run_pipeline
 
     target = Home.resolve(home)
     _load(target)
     try:
         summary = run_pipeline(
-            target, accounts or None, echo=typer.echo, log_level="INFO" if verbose else "CRITICAL"
+            target,
+            accounts or None,
+            echo=typer.echo,
+            log_level="INFO" if verbose else "CRITICAL",
+            workers=workers or DEFAULT_WORKERS,
         )
     except ConfigError as exc:
         _fail(str(exc))
@@ -370,14 +381,54 @@ def ui(
     _load(target)
     prepare_instance(target)
     workspace = Path(__file__).resolve().parents[1] / "workspace.yaml"
-    env = dict(os.environ)
-    typer.echo(f"Dagster UI for {target.root} on http://127.0.0.1:{port}")
+    typer.echo(f"Dagster UI for {target.root} on http://127.0.0.1:{port}  (Ctrl+C stops it)")
     raise typer.Exit(
-        subprocess.call(
-            [sys.executable, "-m", "dagster", "dev", "-w", str(workspace), "-p", str(port)],
-            env=env,
+        run_in_own_group(
+            [sys.executable, "-m", "dagster", "dev", "-w", str(workspace), "-p", str(port)]
         )
     )
+
+
+def run_in_own_group(command: list[str], grace_seconds: float = 10.0) -> int:
+    """Run a command in its own process group and end the whole group when we stop.
+
+    `dagster dev` starts a webserver, a daemon and code servers; stopping only the first one
+    (Ctrl+C on us, a SIGTERM from a service manager) would leave the rest running.
+    """
+    process = subprocess.Popen(
+        command,
+        env=dict(os.environ),
+        start_new_session=True,
+        preexec_fn=lambda: die_with_parent(signal.SIGTERM),
+    )
+
+    def stop(signum, _frame) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        return process.wait()
+    except KeyboardInterrupt:
+        _end_group(process, grace_seconds)
+        return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if process.poll() is None:
+            _end_group(process, grace_seconds)
+
+
+def _end_group(process: subprocess.Popen, grace_seconds: float) -> None:
+    """SIGTERM to the group (dagster dev shuts its children down), then SIGKILL what is left."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=grace_seconds)
+    except subprocess.TimeoutExpired:
+        pass
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=grace_seconds)
 
 
 if __name__ == "__main__":

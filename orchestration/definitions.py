@@ -12,12 +12,13 @@ from orchestration.assets.forecasts import scope_forecasts
 from orchestration.assets.kpis import scope_kpis
 from orchestration.assets.plans import scope_plans
 from orchestration.assets.publish import postgres_marts
+from orchestration.automation import after_output_marts
 from orchestration.checks import expectation_checks
+from orchestration.executor import chosen_executor
 from orchestration.jobs import (
     build_warehouse_job,
     forecast_scope_job,
     kpi_scope_job,
-    load_all_accounts,
     nightly_refresh,
     plan_scope_job,
     publish_outputs_job,
@@ -32,8 +33,19 @@ from orchestration.sensors import account_files_sensor, account_partitions_senso
 from tributary.config import Home
 
 
+def publishing_enabled() -> bool:
+    """Publishing to PostgreSQL is on when its URL is set."""
+    return bool(os.environ.get("TRIBUTARY_PUBLISH_URL"))
+
+
 def build_definitions(home: str | None = None) -> dg.Definitions:
     """Definitions bound to one home folder (default: ``TRIBUTARY_HOME`` or ./tributary-home)."""
+    # The publish follows the output marts only where there is somewhere to publish to.
+    publish = postgres_marts.map_asset_specs(
+        lambda spec: spec.replace_attributes(
+            automation_condition=after_output_marts() if publishing_enabled() else None
+        )
+    )
     return dg.Definitions(
         assets=[
             account_data,
@@ -43,13 +55,12 @@ def build_definitions(home: str | None = None) -> dg.Definitions:
             scope_plans,
             scope_kpis,
             output_models,
-            postgres_marts,
+            publish,
         ],
         asset_checks=expectation_checks,
         jobs=[
             refresh_account_job,
             build_warehouse_job,
-            load_all_accounts,
             forecast_scope_job,
             kpi_scope_job,
             plan_scope_job,
@@ -60,10 +71,12 @@ def build_definitions(home: str | None = None) -> dg.Definitions:
         sensors=[
             account_partitions_sensor,
             account_files_sensor,
+            # Evaluates orchestration.automation's conditions: everything after the loads.
             dg.AutomationConditionSensorDefinition(
-                "warehouse_automation",
+                "pipeline_automation",
                 target=dg.AssetSelection.all(),
                 default_status=dg.DefaultSensorStatus.RUNNING,
+                minimum_interval_seconds=30,
             ),
         ],
         resources={
@@ -77,9 +90,13 @@ def build_definitions(home: str | None = None) -> dg.Definitions:
             ),
             "dbt": dbt_resource(),
         },
-        # One process, one step at a time: DuckDB allows a single writer per warehouse file.
-        executor=dg.in_process_executor,
+        executor=chosen_executor(),
     )
 
 
 defs = build_definitions()
+
+
+# The job every asset belongs to, by the name Dagster gives it, for runs started outside this
+# process (`tributary run`'s workers, Celery workers): they find it through `defs` by module name.
+GLOBAL_ASSET_JOB = "__ASSET_JOB"

@@ -1,27 +1,34 @@
-"""Jobs and the nightly schedule."""
+"""Jobs a person launches from the UI, and the nightly schedule.
+
+Each job is a selection of the one asset graph; what follows a job (the warehouse after loads,
+the scopes after the warehouse, the marts after every scope) is declared once, in
+`orchestration.automation`, and happens the same way whichever job or schedule started it.
+"""
+
+from datetime import datetime
 
 import dagster as dg
 
 from orchestration.assets.dbt import output_models, warehouse_models
-from orchestration.assets.extract import ACCOUNT_DATA_KEYS, REGISTRY_KEY, SOURCE_RETRY
+from orchestration.assets.extract import ACCOUNT_DATA_KEYS, account_registry
 from orchestration.assets.forecasts import scope_forecasts
 from orchestration.assets.kpis import scope_kpis
 from orchestration.assets.plans import scope_plans
 from orchestration.assets.publish import postgres_marts
 from orchestration.checks import expectation_checks
-from orchestration.partitions import sync_account_partitions
+from orchestration.partitions import sync_account_partitions, sync_scope_partitions
 from orchestration.resources.home import TributaryHome
-from tributary.loading import AccountLoadError, load_account
 
 refresh_account_job = dg.define_asset_job(
     "refresh_account",
     selection=dg.AssetSelection.assets(*ACCOUNT_DATA_KEYS),
-    description="Load one account (pick its partition); the warehouse rebuilds after it.",
+    description="Load accounts: pick one partition, or all of them (one run per account). The "
+    "warehouse, forecasts, plans, KPIs, marts and publishing follow by automation.",
 )
 
 build_warehouse_job = dg.define_asset_job(
     "build_warehouse",
-    selection=dg.AssetSelection.assets(REGISTRY_KEY, warehouse_models),
+    selection=dg.AssetSelection.assets(account_registry, warehouse_models),
     description="Rebuild the registry and the dbt models and tests up to demand history.",
 )
 
@@ -60,65 +67,38 @@ publish_postgres_job = dg.define_asset_job(
 )
 
 
-class LoadAllConfig(dg.Config):
-    accounts: list[str] = []  # empty: every account in accounts.yaml
-
-
-@dg.op(tags={"tributary/step": "extract"}, retry_policy=SOURCE_RETRY)
-def load_accounts(
-    context: dg.OpExecutionContext, config: LoadAllConfig, tributary_home: TributaryHome
-) -> None:
-    """Load each account on its own: one failure keeps that account's old data, not the rest."""
-    home = tributary_home.home
-    settings = home.load()
-    sync_account_partitions(context.instance, settings)
-    chosen = config.accounts or [a.id for a in settings.accounts]
-    failures = {}
-    transient = False
-    for account_id in chosen:
-        context.log.info(f"loading account {account_id}")
-        try:
-            report = load_account(home, settings, account_id, progress=context.log.info)
-        except AccountLoadError as exc:
-            failures[account_id] = str(exc)
-            transient = transient or exc.transient
-            context.log.error(str(exc))
-            continue
-        for warning in report.warnings:
-            context.log.warning(f"{account_id}: {warning}")
-        context.log.info(
-            f"{account_id}: {report.rows_loaded:,} rows loaded, {report.rows_rejected:,} "
-            f"rejected in {report.seconds:.1f}s"
-            + (" (unchanged input: nothing rewritten)" if report.unchanged else "")
+def load_requests(
+    instance: dg.DagsterInstance,
+    tributary_home: TributaryHome,
+    accounts: list[str] | None = None,
+    run_key_suffix: str | None = None,
+    trigger: str = "nightly",
+) -> list[dg.RunRequest]:
+    """One load run per account (all, or those given), after syncing the partitions."""
+    config = tributary_home.config()
+    sync_account_partitions(instance, config)
+    sync_scope_partitions(instance, config)
+    chosen = accounts or [account.id for account in config.accounts]
+    return [
+        dg.RunRequest(
+            partition_key=account_id,
+            asset_selection=ACCOUNT_DATA_KEYS,
+            run_key=f"{account_id}:{run_key_suffix}" if run_key_suffix else None,
+            tags={"tributary/trigger": trigger},
         )
-        for key in ACCOUNT_DATA_KEYS:
-            context.log_event(
-                dg.AssetMaterialization(
-                    asset_key=key,
-                    partition=account_id,
-                    metadata={"load_id": report.load_id, "unchanged": report.unchanged},
-                )
-            )
-    if failures:
-        raise dg.Failure(
-            description=f"{len(failures)} of {len(chosen)} account loads failed; their previous "
-            "data was kept: " + "; ".join(failures.values()),
-            metadata={"failed_accounts": ", ".join(failures)},
-            # Retrying is cheap: accounts whose input did not change are skipped.
-            allow_retries=transient,
-        )
-
-
-@dg.job(description="Load data from all connections (or those given in config), one by one.")
-def load_all_accounts():
-    load_accounts()
+        for account_id in chosen
+    ]
 
 
 @dg.schedule(
     cron_schedule="0 2 * * *",
-    job=load_all_accounts,
+    job=refresh_account_job,
     default_status=dg.DefaultScheduleStatus.RUNNING,
-    description="Nightly: load every account; the warehouse rebuilds when the loads land.",
+    description="Nightly: load every account, one run each; automation rebuilds the rest.",
 )
-def nightly_refresh():
-    return dg.RunRequest()
+def nightly_refresh(context: dg.ScheduleEvaluationContext, tributary_home: TributaryHome):
+    # One set of loads per tick, even if the daemon evaluates the tick twice.
+    tick = context._scheduled_execution_time  # noqa: SLF001 - None when tested outside a tick
+    return load_requests(
+        context.instance, tributary_home, run_key_suffix=(tick or datetime.now()).isoformat()
+    )

@@ -1,28 +1,63 @@
-"""Run the Dagster graph in this process for one home: what `tributary run` and the tests use."""
+"""`tributary run`: the nightly path of the one asset graph, driven from the command line.
+
+It does what the daemon does after the nightly schedule fires: launch the schedule's load runs,
+then evaluate the automation conditions (`orchestration.automation`) and launch the runs they
+request, tick after tick, until nothing more is requested. Runs go to a pool of worker processes
+(two by default: both cores), so accounts load side by side and scopes forecast side by side;
+the conditions keep the dbt steps one at a time. Every run is recorded in the home's Dagster
+instance, so the UI shows them as it shows the schedule's.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import io
+import multiprocessing as mp
 import os
+import queue
 import re
 import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import dagster as dg
 
-from orchestration.partitions import MASTER_SCOPE, sync_account_partitions, sync_scope_partitions
 from tributary.config import ConfigError, Home
+from tributary.processes import die_with_parent
 
 DAGSTER_YAML = """\
 # Dagster instance of this Tributary home: SQLite run and event storage in this folder.
 # For PostgreSQL in production see the README's "Production" section.
 telemetry:
   enabled: false
+concurrency:
+  runs:
+    max_concurrent_runs: 2   # both cores: two loads or two scopes side by side
+  pools:
+    granularity: run         # a run waits in the queue until its pool has a free slot
+    default_limit: 1         # pool `warehouse`: one dbt step at a time (one DuckDB writer)
 """
+# A run of the whole graph needs about five ticks; more means something keeps re-requesting.
+MAX_TICKS = 25
+# Runs side by side: one per core (these machines have two).
+DEFAULT_WORKERS = max(1, min(os.cpu_count() or 1, 4))
+
+
+@dataclass
+class RunOutcome:
+    """One Dagster run launched by `tributary run`."""
+
+    spec: RunSpec
+    run_id: str | None
+    run_id: str | None
+    success: bool
+    error: str | None
+    started: float
+    finished: float
 
 
 @dataclass
@@ -31,10 +66,11 @@ class RunSummary:
     failed: dict[str, str] = field(default_factory=dict)
     warehouse_ok: bool = False
     warehouse_error: str | None = None
-    forecast_failed: dict[str, str] = field(default_factory=dict)  # forecasts and plans
+    forecast_failed: dict[str, str] = field(default_factory=dict)  # scopes and their marts
     published: bool | None = None  # None: publishing is off (no TRIBUTARY_PUBLISH_URL)
     publish_error: str | None = None
     seconds: float = 0.0
+    runs: list[RunOutcome] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -97,15 +133,227 @@ class DbtProgress(io.TextIOBase):
         super().close()
 
 
-def _error_text(result: dg.ExecuteInProcessResult) -> str:
+# -- what a run is ------------------------------------------------------------------------------
+
+# The stage of a run, from the stage tags of the assets it materializes (orchestration.automation).
+STAGE_LABELS = {
+    "load": "load",
+    "warehouse": "build",
+    "scope": "scope",
+    "marts": "build",
+    "publish": "publish",
+}
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """A run request in plain values, to hand to a worker process."""
+
+    stage: str
+    asset_keys: tuple[str, ...]
+    partition: str | None
+    tags: tuple[tuple[str, str], ...]
+    publishes: bool = False  # the run also copies the marts to PostgreSQL
+
+
+def _stage_of(keys: list[dg.AssetKey], graph) -> str:
+    from orchestration.assets.publish import PUBLISH_KEY
+    from orchestration.automation import OUTPUT_STAGE, SCOPE_STAGE, STAGE_TAG
+
+    stages = {graph.get(key).tags.get(STAGE_TAG) for key in keys}
+    if OUTPUT_STAGE in stages:
+        return "marts"
+    if SCOPE_STAGE in stages:
+        return "scope"
+    if "warehouse" in stages or any(key.path[-1] in ("accounts", "master_items") for key in keys):
+        return "warehouse"
+    if keys == [PUBLISH_KEY]:
+        return "publish"
+    return "load"
+
+
+def _spec(request: dg.RunRequest, graph) -> RunSpec:
+    from orchestration.assets.publish import PUBLISH_KEY
+
+    keys = list(request.asset_selection or [])
+    return RunSpec(
+        stage=_stage_of(keys, graph),
+        asset_keys=tuple(key.to_user_string() for key in keys),
+        partition=request.partition_key,
+        tags=tuple(sorted((request.tags or {}).items())),
+        publishes=PUBLISH_KEY in keys,
+    )
+
+
+# -- the worker side ----------------------------------------------------------------------------
+
+_MESSAGES = None  # the queue a worker sends progress lines on (set when the worker starts)
+
+
+def _init_worker(messages) -> None:
+    global _MESSAGES
+    _MESSAGES = messages
+    die_with_parent()  # a killed `tributary run` leaves no worker behind
+
+
+def _send(line: str) -> None:
+    if _MESSAGES is not None:
+        _MESSAGES.put(line)
+
+
+def execute_run(home_root: str, spec: RunSpec, log_level: str) -> tuple[str | None, bool, str]:
+    """Execute one run of the global asset job in this process, through the chosen executor.
+
+    Returns (run id, success, error text).
+    """
+    from dagster._core.definitions.reconstruct import ReconstructableRepository
+
+    from orchestration.definitions import GLOBAL_ASSET_JOB
+
+    job = ReconstructableRepository.for_module(
+        "orchestration.definitions", "defs"
+    ).get_reconstructable_job(GLOBAL_ASSET_JOB)
+    os.environ["TRIBUTARY_HOME"] = home_root  # what orchestration.definitions binds to
+    instance = dg.DagsterInstance.get()
+    tags = dict(spec.tags)
+    if spec.partition is not None:
+        tags["dagster/partition"] = spec.partition
+    tags["tributary/trigger"] = tags.get("tributary/trigger", "cli")
+    loggers = {"loggers": {"console": {"config": {"log_level": log_level}}}}
+    dbt_log = None
+    if spec.stage in ("warehouse", "marts") and log_level != "INFO":
+        name = "build_warehouse" if spec.stage == "warehouse" else "publish_outputs"
+        dbt_log = DbtProgress(Path(home_root) / "logs" / f"{name}.log", _send)
+    with contextlib.redirect_stdout(dbt_log) if dbt_log else contextlib.nullcontext():
+        with dg.execute_job(
+            job,
+            instance=instance,
+            run_config=loggers,
+            tags=tags,
+            asset_selection=[dg.AssetKey.from_user_string(key) for key in spec.asset_keys],
+            raise_on_error=False,
+        ) as result:
+            success = result.success
+            error = "" if success else _error_text(result.all_events)
+            run_id = result.run_id
+    if dbt_log:
+        dbt_log.close()
+    return run_id, success, error
+
+
+def _error_text(events) -> str:
     messages = []
-    for event in result.all_events:
+    for event in events:
         if event.is_step_failure and event.step_failure_data:
             error = event.step_failure_data.error
             user = event.step_failure_data.user_failure_data
             text = user.description if user and user.description else None
             messages.append(text or (error.message.strip() if error else "step failed"))
-    return "; ".join(messages) or "run failed"
+    return "; ".join(dict.fromkeys(messages)) or "run failed"
+
+
+# -- the driver side ----------------------------------------------------------------------------
+
+
+class RunPool:
+    """Worker processes that execute runs side by side (spawned: no state shared by fork)."""
+
+    def __init__(self, home: Home, workers: int, log_level: str):
+        self.home = home
+        self.workers = workers
+        self.log_level = log_level
+        self.context = mp.get_context("spawn")
+        self.messages = self.context.Queue()
+        self.executor: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> RunPool:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self.executor is None:
+            self.executor = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=self.context,
+                initializer=_init_worker,
+                initargs=(self.messages,),
+            )
+        return self.executor
+
+    def run_all(
+        self, specs: list[RunSpec], echo: Callable[[str], None], on_done: Callable
+    ) -> list[RunOutcome]:
+        """Execute every run (at most `workers` at once) and return when all have finished."""
+        futures: dict[Future, tuple[RunSpec, float]] = {}
+        for spec in specs:
+            echo(_start_line(spec))
+            future = self._executor().submit(execute_run, str(self.home.root), spec, self.log_level)
+            futures[future] = (spec, time.time())
+        outcomes = []
+        while futures:
+            done, _ = wait(list(futures), timeout=0.2, return_when=FIRST_COMPLETED)
+            self._drain(echo)
+            for future in done:
+                spec, started = futures.pop(future)
+                try:
+                    run_id, success, error = future.result()
+                except BrokenProcessPool as exc:
+                    # A worker died (killed, out of memory): its run failed; start a fresh pool.
+                    run_id, success, error = None, False, f"the worker process died: {exc}"
+                    self.executor = None
+                outcome = RunOutcome(spec, run_id, success, error or None, started, time.time())
+                outcomes.append(outcome)
+                on_done(outcome)
+        self._drain(echo)
+        return outcomes
+
+    def _drain(self, echo: Callable[[str], None]) -> None:
+        while True:
+            try:
+                echo(self.messages.get_nowait())
+            except queue.Empty:
+                return
+
+
+def _start_line(spec: RunSpec) -> str:
+    label = STAGE_LABELS[spec.stage]
+    if spec.stage == "load":
+        return f"[load] {spec.partition} ..."
+    if spec.stage == "scope":
+        return f"[scope] {spec.partition}: forecasts, plans, KPIs ..."
+    if spec.stage == "warehouse":
+        return f"[{label}] warehouse: dbt models and tests ..."
+    if spec.stage == "marts":
+        return f"[{label}] forecast, plan and KPI marts: dbt models and tests ..."
+    return "[publish] checking the marts, then copying them to PostgreSQL ..."
+
+
+def _cursor_path(home: Home) -> Path:
+    return home.dagster_home / "automation_cursor.json"
+
+
+def _read_cursor(home: Home):
+    from dagster._core.definitions.asset_daemon_cursor import AssetDaemonCursor
+    from dagster_shared.serdes import deserialize_value
+
+    path = _cursor_path(home)
+    if not path.exists():
+        return None
+    try:
+        return deserialize_value(path.read_text(), AssetDaemonCursor)
+    except Exception:  # noqa: BLE001 - an unreadable cursor only costs a fresh start
+        return None
+
+
+def _write_cursor(home: Home, cursor) -> None:
+    from dagster_shared.serdes import serialize_value
+
+    path = _cursor_path(home)
+    path.with_suffix(".tmp").write_text(serialize_value(cursor))
+    path.with_suffix(".tmp").replace(path)
 
 
 def run_pipeline(
@@ -113,139 +361,124 @@ def run_pipeline(
     accounts: list[str] | None = None,
     echo: Callable[[str], None] = print,
     log_level: str = "CRITICAL",
+    workers: int = DEFAULT_WORKERS,
 ) -> RunSummary:
-    """Load the given accounts (all by default), then rebuild everything downstream."""
-    from orchestration.definitions import build_definitions
+    """Load the given accounts (all by default); automation then rebuilds what depends on them."""
+    from orchestration.jobs import load_requests
+    from orchestration.resources.home import TributaryHome
 
-    started = time.perf_counter()
     config = home.load()
     if not config.accounts:
         raise ConfigError(
             f"{home.accounts_file} lists no accounts: add one with `tributary accounts add`"
         )
-    chosen = accounts or [a.id for a in config.accounts]
-    for account_id in chosen:
+    for account_id in accounts or []:
         config.account(account_id)  # unknown ids fail before anything runs
     instance = prepare_instance(home)
-    sync_account_partitions(instance, config)
-    sync_scope_partitions(instance, config)
+    loads = load_requests(instance, TributaryHome(path=str(home.root)), accounts, trigger="cli")
+    return drive(home, loads, echo=echo, log_level=log_level, workers=workers)
+
+
+def drive(
+    home: Home,
+    requests: list[dg.RunRequest],
+    echo: Callable[[str], None] = print,
+    log_level: str = "CRITICAL",
+    workers: int = DEFAULT_WORKERS,
+) -> RunSummary:
+    """Execute the given run requests, then every run automation asks for, until it asks for none.
+
+    This is what the daemon does after a schedule tick (there with a tick every 30 s, here with
+    a tick as soon as the runs of the previous one have finished).
+    """
+    from orchestration.automation import automation_tick
+    from orchestration.definitions import build_definitions, publishing_enabled
+
+    started = time.perf_counter()
+    instance = prepare_instance(home)
     defs = build_definitions(str(home.root))
-    loggers = {"loggers": {"console": {"config": {"log_level": log_level}}}}
+    graph = defs.resolve_asset_graph()
     summary = RunSummary()
+    tags = {"tributary/trigger": "cli"}
 
-    # Each account is its own run of the partitioned extract asset, so one failure stays there.
-    refresh = defs.resolve_job_def("refresh_account")
-    for account_id in chosen:
-        echo(f"[load] {account_id} ...")
-        t0 = time.perf_counter()
-        result = refresh.execute_in_process(
-            partition_key=account_id, instance=instance, raise_on_error=False, run_config=loggers
-        )
-        if result.success:
-            summary.loaded.append(account_id)
-            status = _status_line(home, account_id)
-            echo(f"[load] {account_id}: {status} ({time.perf_counter() - t0:.1f}s)")
+    def record(outcome: RunOutcome) -> None:
+        summary.runs.append(outcome)
+        _record(home, summary, outcome, echo)
+
+    cursor = _read_cursor(home)
+    with RunPool(home, workers, log_level) as pool:
+        if cursor is None:
+            # A first tick sets the clock that "updated since the last tick" counts from (the
+            # daemon's first tick does the same); what it asks for runs before the rest.
+            first, cursor = automation_tick(defs, instance, None, tags)
+            pool.run_all([_spec(request, graph) for request in first], echo, record)
+        pending = list(requests)
+        for _ in range(MAX_TICKS):
+            if not pending:
+                break
+            pool.run_all([_spec(request, graph) for request in pending], echo, record)
+            pending, cursor = automation_tick(defs, instance, cursor, tags)
+            _write_cursor(home, cursor)
         else:
-            summary.failed[account_id] = _error_text(result)
-            echo(f"[load] {account_id}: FAILED, previous data kept: {summary.failed[account_id]}")
-
-    summary.warehouse_ok, summary.warehouse_error = _run_dbt_job(
-        defs, "build_warehouse", instance, loggers, home, echo, "warehouse", log_level
-    )
-    # Then per scope (the master and each child): forecasts, then plans; one dbt step turns
-    # every scope's files into the forecast and plan marts. A failed stage stops what follows.
-    stages = (("forecast", "forecast_scope"), ("plan", "plan_scope"), ("kpi", "kpi_scope"))
-    for label, scope_job in stages:
-        if not summary.warehouse_ok or summary.forecast_failed:
-            break
-        _per_scope(defs, scope_job, label, instance, loggers, config, echo, summary)
-    if summary.warehouse_ok and not summary.forecast_failed:
-        ok, error = _run_dbt_job(
-            defs,
-            "publish_outputs",
-            instance,
-            loggers,
-            home,
-            echo,
-            "forecast, plan and KPI marts",
-            log_level,
+            raise RuntimeError(
+                f"automation still requested runs after {MAX_TICKS} ticks: "
+                + ", ".join(_start_line(_spec(r, graph)) for r in pending)
+            )
+    # Accounts in the order they were asked for (accounts.yaml's), not the order they finished.
+    order = [request.partition_key for request in requests]
+    summary.loaded.sort(key=lambda account: order.index(account) if account in order else 0)
+    if publishing_enabled() and summary.published is None and summary.warehouse_ok:
+        summary.published = False
+        summary.publish_error = (
+            "not published: a step before it failed or a mart's checks did not pass"
         )
-        if not ok:
-            summary.forecast_failed["marts"] = error or "failed"
-    if summary.warehouse_ok and os.environ.get("TRIBUTARY_PUBLISH_URL"):
-        summary.published, summary.publish_error = _publish(defs, instance, loggers, echo)
+    if not any(run.spec.stage == "warehouse" for run in summary.runs):
+        summary.warehouse_error = "the warehouse was not rebuilt: no load finished"
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _run_dbt_job(
-    defs: dg.Definitions,
-    job: str,
-    instance: dg.DagsterInstance,
-    loggers: dict,
-    home: Home,
-    echo: Callable[[str], None],
-    label: str,
-    log_level: str,
-) -> tuple[bool, str | None]:
-    """Run a job whose step is dbt, showing compact progress and keeping dbt's full log."""
-    log_path = home.root / "logs" / f"{job}.log"
-    echo(f"[build] {label}: dbt models and tests (full log: {log_path}) ...")
-    t0 = time.perf_counter()
-    progress = DbtProgress(log_path, echo) if log_level != "INFO" else None
-    with contextlib.redirect_stdout(progress) if progress else contextlib.nullcontext():
-        result = defs.resolve_job_def(job).execute_in_process(
-            instance=instance, raise_on_error=False, run_config=loggers
-        )
-    if progress:
-        progress.close()
-    if result.success:
-        echo(f"[build] {label}: done ({time.perf_counter() - t0:.1f}s)")
-        return True, None
-    error = _error_text(result)
-    echo(f"[build] {label}: FAILED: {error}")
-    return False, error
-
-
-def _per_scope(
-    defs: dg.Definitions,
-    job_name: str,
-    label: str,
-    instance: dg.DagsterInstance,
-    loggers: dict,
-    config,
-    echo: Callable[[str], None],
-    summary: RunSummary,
+def _record(
+    home: Home, summary: RunSummary, outcome: RunOutcome, echo: Callable[[str], None]
 ) -> None:
-    """One run of a scope-partitioned job per scope: the master, then each child."""
-    job = defs.resolve_job_def(job_name)
-    for scope in [MASTER_SCOPE, *[a.id for a in config.accounts]]:
-        echo(f"[{label}] {scope} ...")
-        t0 = time.perf_counter()
-        result = job.execute_in_process(
-            partition_key=scope, instance=instance, raise_on_error=False, run_config=loggers
-        )
-        if result.success:
-            echo(f"[{label}] {scope}: done ({time.perf_counter() - t0:.1f}s)")
+    seconds = outcome.finished - outcome.started
+    stage, partition = outcome.spec.stage, outcome.spec.partition
+    if stage == "load":
+        account_id = partition or ""
+        if outcome.success:
+            summary.loaded.append(account_id)
+            echo(f"[load] {account_id}: {_status_line(home, account_id)} ({seconds:.1f}s)")
         else:
-            summary.forecast_failed[f"{label} {scope}"] = _error_text(result)
-            echo(f"[{label}] {scope}: FAILED: {summary.forecast_failed[f'{label} {scope}']}")
-
-
-def _publish(
-    defs: dg.Definitions, instance: dg.DagsterInstance, loggers: dict, echo: Callable[[str], None]
-) -> tuple[bool, str | None]:
-    echo("[publish] checking the marts, then copying them to PostgreSQL ...")
-    t0 = time.perf_counter()
-    result = defs.resolve_job_def("publish_postgres").execute_in_process(
-        instance=instance, raise_on_error=False, run_config=loggers
-    )
-    if result.success:
-        echo(f"[publish] done ({time.perf_counter() - t0:.1f}s)")
-        return True, None
-    error = _error_text(result)
-    echo(f"[publish] FAILED, the published tables are unchanged: {error}")
-    return False, error
+            summary.failed[account_id] = outcome.error or "failed"
+            echo(f"[load] {account_id}: FAILED, previous data kept: {outcome.error}")
+    elif stage == "warehouse":
+        summary.warehouse_ok = outcome.success
+        summary.warehouse_error = outcome.error
+        echo(
+            f"[build] warehouse: done ({seconds:.1f}s)"
+            if outcome.success
+            else f"[build] warehouse: FAILED: {outcome.error}"
+        )
+    elif stage == "scope":
+        if outcome.success:
+            echo(f"[scope] {partition}: done ({seconds:.1f}s)")
+        else:
+            summary.forecast_failed[f"scope {partition}"] = outcome.error or "failed"
+            echo(f"[scope] {partition}: FAILED: {outcome.error}")
+    elif stage == "marts":
+        if outcome.success:
+            echo(f"[build] forecast, plan and KPI marts: done ({seconds:.1f}s)")
+        else:
+            summary.forecast_failed["marts"] = outcome.error or "failed"
+            echo(f"[build] forecast, plan and KPI marts: FAILED: {outcome.error}")
+    if outcome.spec.publishes:
+        summary.published = outcome.success
+        summary.publish_error = outcome.error
+        echo(
+            f"[publish] done ({seconds:.1f}s)"
+            if outcome.success
+            else f"[publish] FAILED, the published tables are unchanged: {outcome.error}"
+        )
 
 
 def _status_line(home: Home, account_id: str) -> str:

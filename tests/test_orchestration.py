@@ -53,7 +53,7 @@ def home(tmp_path) -> Home:
 def test_definitions_load_with_every_job_schedule_and_sensor(home):
     defs = build_definitions(str(home.root))
     dg.Definitions.validate_loadable(defs)
-    for job in ("refresh_account", "build_warehouse", "load_all_accounts"):
+    for job in ("refresh_account", "build_warehouse"):
         assert defs.resolve_job_def(job) is not None
     assert defs.resolve_schedule_def("nightly_refresh").cron_schedule == "0 2 * * *"
     assert defs.resolve_sensor_def("account_partitions_sensor") is not None
@@ -92,30 +92,71 @@ def test_refresh_account_materializes_one_partition(home):
     assert Lake(home.lake).accounts_with_data() == ["south"]
 
 
-def test_load_all_accounts_job_isolates_a_failing_account(home):
+def test_a_failed_load_changes_only_its_status_in_the_graph(home):
     (home.root / "data" / "south" / "transactions.csv").write_text("nothing useful\n")
     instance = prepare_instance(home)
-    defs = build_definitions(str(home.root))
-    result = defs.resolve_job_def("load_all_accounts").execute_in_process(
-        instance=instance, raise_on_error=False
-    )
-    assert not result.success
-    failure = next(e for e in result.all_events if e.is_step_failure)
-    description = failure.step_failure_data.user_failure_data.description
-    assert "1 of 2 account loads failed" in description and "south" in description
+    sync_account_partitions(instance, home.load())
+    job = build_definitions(str(home.root)).resolve_job_def("refresh_account")
+    for account in ("north", "south"):
+        job.execute_in_process(partition_key=account, instance=instance, raise_on_error=False)
     lake = Lake(home.lake)
     assert lake.status("north").status == "ok"  # loaded although south failed
     assert lake.status("south").status == "failed"
-    # Only the account that loaded shows as materialized in the UI.
+    # Only the account that loaded shows its data as materialized in the UI; the failed one's
+    # status is new (it says stale, and why), so the warehouse rebuilds to show it.
     assert instance.get_materialized_partitions(dg.AssetKey(["lake", "transactions"])) == {"north"}
+    status = dg.AssetKey(["lake", "load_status"])
+    assert instance.get_materialized_partitions(status) == {"north", "south"}
 
 
-def test_nightly_schedule_requests_the_load_of_every_account(home):
+def test_nightly_schedule_requests_one_load_per_account(home):
     defs = build_definitions(str(home.root))
     schedule = defs.resolve_schedule_def("nightly_refresh")
-    with dg.build_schedule_context() as context:
+    instance = prepare_instance(home)
+    with dg.build_schedule_context(
+        instance=instance,
+        resources={"tributary_home": defs.resources["tributary_home"]},
+        repository_def=defs.get_repository_def(),
+    ) as context:
         requests = schedule.evaluate_tick(context).run_requests
-    assert len(requests) == 1
+    assert [r.partition_key for r in requests] == ["north", "south"]
+    assert instance.get_dynamic_partitions("scopes") == ["master", "north", "south"]
+
+
+def test_the_graph_is_one_lineage_from_account_files_to_the_marts(home):
+    from orchestration.assets.dbt import DERIVED_SOURCE_KEYS
+
+    graph = build_definitions(str(home.root)).resolve_asset_graph()
+    keys = graph.get_all_asset_keys()
+    # No external (unmaterializable) asset: every dbt source is an asset something writes.
+    assert [k.to_user_string() for k in keys if not graph.get(k).is_materializable] == []
+    for key in [*DERIVED_SOURCE_KEYS.values(), dg.AssetKey(["lake", "master_items"])]:
+        assert graph.get(key).is_materializable, key
+    # The scope files feed the marts, and every asset leads to a mart (or is one).
+    assert (
+        dg.AssetKey(["forecasts", "demand_forecast"])
+        in graph.get(dg.AssetKey(["staging", "stg_demand_forecast"])).parent_keys
+    )
+
+    def descendants(key: dg.AssetKey) -> set[dg.AssetKey]:
+        found, stack = set(), [key]
+        while stack:
+            for child in graph.get(stack.pop()).child_keys:
+                if child not in found:
+                    found.add(child)
+                    stack.append(child)
+        return found
+
+    marts = {k for k in keys if k.path[0] == "marts"}
+    publish = dg.AssetKey(["publish", "postgres_marts"])
+    dangling = [
+        k.to_user_string()
+        for k in keys
+        if k not in marts and k != publish and not (descendants(k) & marts)
+    ]
+    assert dangling == []
+    # From one account's files to the PostgreSQL publish.
+    assert publish in descendants(dg.AssetKey(["lake", "transactions"]))
 
 
 # -- CLI --------------------------------------------------------------------------------------
@@ -257,3 +298,56 @@ def test_demo_never_touches_a_folder_it_did_not_write(tmp_path, home):
     code, output = cli("demo", "--home", str(tmp_path / "victim"), "--force")
     assert code == 2
     assert (tmp_path / "victim" / "important.txt").read_text() == "keep me"
+
+
+def _processes() -> dict[int, tuple[int, int]]:
+    """pid -> (parent pid, process group) of every process, from /proc."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            found[int(entry.name)] = (int(fields[1]), int(fields[2]))
+    return found
+
+
+def test_stopping_tributary_ui_ends_every_dagster_process_it_started(home):
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    tributary = Path(sys.executable).parent / "tributary"
+    ui = subprocess.Popen(
+        [str(tributary), "ui", "--home", str(home.root), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            with socket.socket() as client:
+                if client.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(1)
+        else:
+            pytest.fail("the Dagster UI did not answer within 120 s")
+        group = next(pid for pid, (parent, _) in _processes().items() if parent == ui.pid)
+        started = [pid for pid, (_, pgrp) in _processes().items() if pgrp == group]
+        assert len(started) >= 3  # dagster dev, its webserver, its daemon (and code servers)
+        ui.send_signal(signal.SIGTERM)
+        ui.wait(timeout=30)
+        deadline = time.time() + 15
+        while time.time() < deadline and any(pid in _processes() for pid in started):
+            time.sleep(0.5)
+        assert [pid for pid in started if pid in _processes()] == []
+    finally:
+        if ui.poll() is None:
+            os.kill(ui.pid, signal.SIGKILL)

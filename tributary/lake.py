@@ -39,11 +39,13 @@ missing, as before.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import shutil
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -126,6 +128,13 @@ class Lake:
 
     def has_data(self, account_id: str) -> bool:
         return all((self.partition(t, account_id) / PART).exists() for t in self.tables())
+
+    def registry_as_of(self) -> date | None:
+        """The planning date the registry was written with: one value for every step of a run."""
+        if not self.registry_path.exists():
+            return None
+        rows = pq.read_table(self.registry_path, columns=["account_id", "as_of"]).to_pylist()
+        return next((row["as_of"] for row in rows if row["account_id"] == "master"), None)
 
     def status(self, account_id: str) -> LoadStatus | None:
         path = self.status_path(account_id)
@@ -219,13 +228,30 @@ class Lake:
             if pid.isdigit() and int(pid) != os.getpid() and not _process_alive(int(pid)):
                 shutil.rmtree(folder, ignore_errors=True)
 
-    def _remove_empty_scratch(self) -> None:
-        for scratch in (self.root / ".previous", self.root / ".staging"):
+    @contextlib.contextmanager
+    def _scratch_lock(self):
+        """Held while creating a swap's scratch folders or removing the empty shared parents:
+        loads of different accounts run in parallel processes and share `.staging`/`.previous`."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / ".scratch.lock", "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
             try:
-                if scratch.exists() and not any(scratch.iterdir()):
-                    scratch.rmdir()
-            except OSError:
-                pass  # another swap just started using it
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _make_scratch(self, folder: Path) -> None:
+        with self._scratch_lock():
+            folder.mkdir(parents=True)
+
+    def _remove_empty_scratch(self) -> None:
+        with self._scratch_lock():
+            for scratch in (self.root / ".previous", self.root / ".staging"):
+                try:
+                    if scratch.exists() and not any(scratch.iterdir()):
+                        scratch.rmdir()
+                except OSError:
+                    pass  # another swap just started using it
 
     def replace_account(
         self, account_id: str, load_id: str, tables: dict[str, pd.DataFrame]
@@ -270,6 +296,7 @@ class Lake:
         previous = self.root / ".previous" / tag
         if staging.exists():
             shutil.rmtree(staging)
+        self._make_scratch(staging)
         try:
             for target, (frame, schema) in entries.items():
                 out = staging / target.relative_to(self.root)
@@ -294,7 +321,7 @@ class Lake:
             shutil.rmtree(previous)
         crash = _CrashHook()
         try:
-            previous.mkdir(parents=True)
+            self._make_scratch(previous)
             _write_json(previous / MANIFEST, manifest)  # before the first rename
             for relative in relatives:
                 target = self.root / relative

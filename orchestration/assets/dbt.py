@@ -13,17 +13,42 @@ from dagster_dbt import (
     dbt_assets,
 )
 
+from orchestration.assets.forecasts import ACCURACY_KEY, FORECAST_KEY
+from orchestration.assets.kpis import KPIS_KEY
+from orchestration.assets.plans import PLAN_KEYS
+from orchestration.automation import (
+    OUTPUT_STAGE,
+    STAGE_TAG,
+    after_every_scope,
+    after_loads,
+)
 from orchestration.resources.dbt import dbt_project, ensure_manifest
 from orchestration.resources.home import TributaryHome
 
 ensure_manifest()
 
+# dbt's `derived` sources are the files the scope assets write: the same asset on both sides.
+DERIVED_SOURCE_KEYS = {
+    key.path[-1]: key for key in (FORECAST_KEY, ACCURACY_KEY, *PLAN_KEYS.values(), KPIS_KEY)
+}
+# The dbt tags of the models that read those files (built after every scope has finished).
+OUTPUT_TAGS = ("forecast", "plan", "kpi")
+# DuckDB has one writer per file: every dbt step takes the one slot of this pool.
+WAREHOUSE_POOL = "warehouse"
+
+
+def _is_output_model(dbt_resource_props: Mapping[str, Any]) -> bool:
+    return bool(set(dbt_resource_props.get("tags", [])) & set(OUTPUT_TAGS))
+
 
 class TributaryTranslator(DagsterDbtTranslator):
-    """Sources are the lake tables the extract assets write; models are grouped by folder."""
+    """Sources are the assets that write them (lake loads, registry, scope files); models are
+    grouped by folder and built by the automation conditions of `orchestration.automation`."""
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
         if dbt_resource_props["resource_type"] == "source":
+            if dbt_resource_props["source_name"] == "derived":
+                return DERIVED_SOURCE_KEYS[dbt_resource_props["name"]]
             return dg.AssetKey([dbt_resource_props["source_name"], dbt_resource_props["name"]])
         folder = dbt_resource_props["fqn"][1] if len(dbt_resource_props["fqn"]) > 2 else "dbt"
         return dg.AssetKey([folder, dbt_resource_props["name"]])
@@ -32,11 +57,16 @@ class TributaryTranslator(DagsterDbtTranslator):
         fqn = dbt_resource_props.get("fqn", [])
         return fqn[1] if len(fqn) > 2 else "dbt"
 
+    def get_tags(self, dbt_resource_props: Mapping[str, Any]) -> Mapping[str, str]:
+        stage = OUTPUT_STAGE if _is_output_model(dbt_resource_props) else "warehouse"
+        return {**super().get_tags(dbt_resource_props), STAGE_TAG: stage}
+
     def get_automation_condition(
         self, dbt_resource_props: Mapping[str, Any]
     ) -> dg.AutomationCondition | None:
-        # Rebuild as soon as a load lands (and no other load of the same run is still going).
-        return dg.AutomationCondition.eager()
+        if _is_output_model(dbt_resource_props):
+            return after_every_scope()
+        return after_loads()
 
 
 translator = TributaryTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
@@ -46,7 +76,7 @@ def dbt_vars(tributary_home: TributaryHome) -> dict[str, str]:
     master = tributary_home.config().master
     if master is None:
         raise dg.Failure("accounts.yaml has no master block: add an account first")
-    return {"as_of": master.today().isoformat(), "period": master.period}
+    return {"as_of": tributary_home.as_of().isoformat(), "period": master.period}
 
 
 def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, home: TributaryHome):
@@ -57,18 +87,17 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, home: Tributa
     yield from dbt.cli(args, context=context).stream()
 
 
-# Forecast and plan marts read what the Python assets write, so each is its own dbt step.
-FORECAST_TAG = "tag:forecast"
-PLAN_TAG = "tag:plan"
-KPI_TAG = "tag:kpi"
+# Forecast, plan and KPI marts read what the Python assets write, so they are their own step.
+OUTPUT_SELECT = " ".join(f"tag:{tag}" for tag in OUTPUT_TAGS)
 
 
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     dagster_dbt_translator=translator,
-    exclude=f"{FORECAST_TAG} {PLAN_TAG} {KPI_TAG}",
+    exclude=OUTPUT_SELECT,
     op_tags={"tributary/step": "warehouse"},
+    pool=WAREHOUSE_POOL,
 )
 def warehouse_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, tributary_home: TributaryHome
@@ -81,9 +110,10 @@ def warehouse_models(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     dagster_dbt_translator=translator,
-    select=f"{FORECAST_TAG} {PLAN_TAG} {KPI_TAG}",
+    select=OUTPUT_SELECT,
     name="output_models",
-    op_tags={"tributary/step": "warehouse"},
+    op_tags={"tributary/step": "outputs"},
+    pool=WAREHOUSE_POOL,
 )
 def output_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, tributary_home: TributaryHome

@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from orchestration.automation import after_loads
 from orchestration.partitions import accounts_partitions
 from orchestration.resources.home import TributaryHome
 from tributary.contract import PIECES
@@ -23,6 +24,8 @@ SOURCE_RETRY = dg.RetryPolicy(
 LAKE_TABLES = [*PIECES, "rejected_rows", "load_status"]
 ACCOUNT_DATA_KEYS = [dg.AssetKey(["lake", table]) for table in LAKE_TABLES]
 REGISTRY_KEY = dg.AssetKey(["lake", "accounts"])
+MASTER_ITEMS_KEY = dg.AssetKey(["lake", "master_items"])
+STATUS_KEY = dg.AssetKey(["lake", "load_status"])
 
 
 @dg.multi_asset(
@@ -50,6 +53,11 @@ def account_data(context: dg.AssetExecutionContext, tributary_home: TributaryHom
     try:
         report = load_account(home, config, account_id, progress=context.log.info)
     except AccountLoadError as exc:
+        # The account's status did change (it now says stale, with the reason): downstream
+        # rebuilds so marts.accounts shows it, while its data stays as it was.
+        yield dg.MaterializeResult(
+            asset_key=STATUS_KEY, metadata={"status": "failed", "error": str(exc)}
+        )
         raise dg.Failure(
             description=str(exc),
             metadata={"account": account_id, "previous_data": "kept"},
@@ -71,13 +79,30 @@ def account_data(context: dg.AssetExecutionContext, tributary_home: TributaryHom
         yield dg.MaterializeResult(asset_key=key, metadata=metadata)
 
 
-@dg.asset(
-    key=REGISTRY_KEY,
-    group_name=EXTRACT_GROUP,
-    description="The accounts registry from accounts.yaml (master first, children in order).",
-    kinds={"parquet"},
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            REGISTRY_KEY,
+            deps=ACCOUNT_DATA_KEYS,
+            group_name=EXTRACT_GROUP,
+            description="The accounts registry from accounts.yaml (master first, children in "
+            "order) with the run's planning date (as_of), written once the loads are done.",
+            kinds={"parquet"},
+            automation_condition=after_loads(),
+        ),
+        dg.AssetSpec(
+            MASTER_ITEMS_KEY,
+            deps=ACCOUNT_DATA_KEYS,
+            group_name=EXTRACT_GROUP,
+            description="The master's item overrides (accounts.yaml master.items_file), "
+            "validated like an items file.",
+            kinds={"parquet"},
+            automation_condition=after_loads(),
+        ),
+    ],
+    can_subset=False,
 )
-def account_registry(tributary_home: TributaryHome) -> dg.MaterializeResult:
+def account_registry(tributary_home: TributaryHome):
     """The registry, and the master's item overrides (accounts.yaml master.items_file)."""
     config = tributary_home.config()
     try:
@@ -88,9 +113,11 @@ def account_registry(tributary_home: TributaryHome) -> dg.MaterializeResult:
     lake = Lake(tributary_home.home.lake)
     lake.write_registry(rows)
     lake.write_master_items(overrides)
-    return dg.MaterializeResult(
-        metadata={
-            "accounts": len(rows) - 1,
-            "master_item_overrides": 0 if overrides is None else len(overrides),
-        }
+    yield dg.MaterializeResult(
+        asset_key=REGISTRY_KEY,
+        metadata={"accounts": len(rows) - 1, "as_of": str(rows[0]["as_of"])},
+    )
+    yield dg.MaterializeResult(
+        asset_key=MASTER_ITEMS_KEY,
+        metadata={"master_item_overrides": 0 if overrides is None else len(overrides)},
     )

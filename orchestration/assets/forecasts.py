@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from orchestration.automation import SCOPE_TAGS, per_scope
 from orchestration.partitions import scopes_partitions
 from orchestration.resources.home import TributaryHome
 from orchestration.resources.warehouse import Warehouse
@@ -26,7 +27,8 @@ UPSTREAM = [
             group_name="forecasts",
             description=description,
             kinds={"python", "parquet"},
-            automation_condition=dg.AutomationCondition.eager(),
+            automation_condition=per_scope(),
+            tags=SCOPE_TAGS,
         )
         for key, description in (
             (FORECAST_KEY, "Demand forecast per item, location and period, for one scope."),
@@ -65,7 +67,7 @@ def scope_forecasts(
         prophet_budget_seconds=master.forecast.prophet_budget_seconds,
     )
     result = forecast_demand(
-        history, items, promotions, master.today(), settings, progress=context.log.info
+        history, items, promotions, tributary_home.as_of(), settings, progress=context.log.info
     )
     Lake(tributary_home.home.lake).replace_scope(
         scope,

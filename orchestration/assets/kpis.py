@@ -4,6 +4,7 @@ import dagster as dg
 
 from orchestration.assets.forecasts import FORECAST_KEY
 from orchestration.assets.plans import PLAN_KEYS
+from orchestration.automation import SCOPE_TAGS, per_scope
 from orchestration.partitions import scopes_partitions
 from orchestration.resources.home import TributaryHome
 from orchestration.resources.warehouse import Warehouse
@@ -28,7 +29,8 @@ KPIS_KEY = dg.AssetKey(["kpis", "kpis"])
     partitions_def=scopes_partitions,
     group_name="kpis",
     kinds={"python", "parquet"},
-    automation_condition=dg.AutomationCondition.eager(),
+    automation_condition=per_scope(),
+    tags=SCOPE_TAGS,
     description="Revenue, inventory, service and ABC/XYZ KPIs per item, for one scope.",
 )
 def scope_kpis(
@@ -61,7 +63,7 @@ def scope_kpis(
         demand,
         lake.read_scope("demand_forecast", scope),
         lake.read_scope("order_plan", scope),
-        master.today(),
+        tributary_home.as_of(),
         master.period,
         abc_thresholds=(master.kpi.abc_a, master.kpi.abc_b),
         on_hand_history=on_hand_history,

@@ -3,6 +3,7 @@
 import dagster as dg
 import pandas as pd
 
+from orchestration.automation import SCOPE_TAGS, per_scope
 from orchestration.partitions import scopes_partitions
 from orchestration.resources.home import TributaryHome
 from orchestration.resources.warehouse import Warehouse
@@ -42,7 +43,8 @@ def _for_parquet(frame: pd.DataFrame, table: str) -> pd.DataFrame:
             group_name="plans",
             description=f"{table.replace('_', ' ').capitalize()} of one scope.",
             kinds={"python", "parquet"},
-            automation_condition=dg.AutomationCondition.eager(),
+            automation_condition=per_scope(),
+            tags=SCOPE_TAGS,
         )
         for table, key in PLAN_KEYS.items()
     ],
@@ -82,7 +84,7 @@ def scope_plans(
     plans = plan_scope(
         items,
         forecast,
-        master.today(),
+        tributary_home.as_of(),
         master.period,
         master.service_level,
         bom=bom,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import atexit
 import logging
 import multiprocessing as mp
+import multiprocessing.util
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from tributary.processes import die_with_parent
 
 CHUNK = 4
 
@@ -93,12 +95,18 @@ def _worker_pool(n_jobs: int) -> ProcessPoolExecutor:
         _POOL[1].shutdown(wait=True)
     ctx = mp.get_context("spawn")
     pool = ProcessPoolExecutor(max_workers=n_jobs, mp_context=ctx, initializer=_warm_worker)
-    atexit.register(pool.shutdown, wait=False, cancel_futures=True)
+    # Shut down before exit, also when this process is itself a multiprocessing worker: there
+    # its children are joined at exit before any atexit hook runs, which would wait forever.
+    # The priority runs this before the pool's queues close (theirs is 10).
+    multiprocessing.util.Finalize(
+        pool, pool.shutdown, kwargs={"wait": True, "cancel_futures": True}, exitpriority=100
+    )
     _POOL = (n_jobs, pool)
     return pool
 
 
 def _warm_worker() -> None:
+    die_with_parent()
     silence()
     import prophet  # noqa: F401 - imported once per worker, up front
 

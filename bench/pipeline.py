@@ -1,0 +1,216 @@
+"""`tributary run` on a generated group, timed as a user gets it.
+
+    python bench/pipeline.py [--accounts 5] [--items 4000] [--days 730] [--keep DIR] [--workers 2]
+
+Generates a home of CSV accounts (daily sales over `--days`, 60 % of item codes shared between
+accounts, an items file with stock and lead times), then runs `tributary run` on it in a
+subprocess with default settings and prints: wall seconds per stage (loads, warehouse, scopes,
+output marts), the whole run, the peak resident memory of the whole process tree, and the share
+of the run during which both cores were busy. Generation is not counted. Nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+STAGES = {"load": "loads", "build] warehouse": "warehouse", "scope": "scopes", "marts": "marts"}
+
+
+def generate(root: Path, accounts: int, items: int, days: int, seed: int = 7) -> int:
+    """Write accounts.yaml and one folder of CSVs per account; return the transaction lines."""
+    rng = np.random.default_rng(seed)
+    shared = int(items * 0.6)
+    dates = pd.date_range(end="2026-10-31", periods=days, freq="D")
+    lines = 0
+    names = []
+    for number in range(accounts):
+        account = f"acct{number + 1}"
+        names.append(account)
+        codes = np.array(
+            [f"SKU-{i:06d}" for i in range(shared)]
+            + [f"A{number + 1}-{i:06d}" for i in range(items - shared)]
+        )
+        # Smooth, intermittent and lumpy items: a sale probability and a size per item.
+        probability = rng.choice([0.9, 0.35, 0.08], size=items, p=[0.5, 0.3, 0.2])
+        size = rng.gamma(2.0, 2.0, size=items) + 0.5
+        sold = rng.random((days, items)) < probability
+        day_index, item_index = np.nonzero(sold)
+        quantity = rng.poisson(size[item_index]) + 1
+        frame = pd.DataFrame(
+            {
+                "Date": dates[day_index].strftime("%Y-%m-%d"),
+                "Item code": codes[item_index],
+                "Qty sold": quantity,
+                "Sales price": np.round(5 + item_index % 97, 2),
+            }
+        )
+        folder = root / "data" / account
+        folder.mkdir(parents=True, exist_ok=True)
+        frame.to_csv(folder / "transactions.csv", index=False)
+        lines += len(frame)
+        pd.DataFrame(
+            {
+                "Item code": codes,
+                "On hand": rng.integers(0, 200, size=items),
+                "Lead time": rng.choice([7, 14, 30, 45], size=items),
+                "Purchase price": np.round(3 + np.arange(items) % 60, 2),
+                "Supplier code": [f"SUP-{i % 25:02d}" for i in range(items)],
+            }
+        ).to_csv(folder / "items.csv", index=False)
+        del frame, sold, day_index, item_index
+    accounts_yaml = [
+        "master:",
+        "  name: Bench group",
+        "  period: week",
+        "  currency: USD",
+        "  as_of: 2026-11-01",
+        "accounts:",
+    ]
+    for account in names:
+        accounts_yaml += [
+            f"  - id: {account}",
+            f"    name: {account}",
+            "    currency: USD",
+            "    connection:",
+            "      type: csv",
+            f"      path: data/{account}",
+        ]
+    (root / "accounts.yaml").write_text("\n".join(accounts_yaml) + "\n")
+    return lines
+
+
+def _tree_rss_bytes(root_pid: int) -> int:
+    """Resident memory of a process and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, parent = int(entry), int(fields[1])
+        children.setdefault(parent, []).append(pid)
+        rss[pid] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+    total, stack = 0, [root_pid]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total
+
+
+def _cpu_times() -> list[tuple[int, int]]:
+    """(busy, total) jiffies per core."""
+    result = []
+    with open("/proc/stat") as handle:
+        for line in handle:
+            if re.match(r"cpu\d+ ", line):
+                values = [int(v) for v in line.split()[1:]]
+                idle = values[3] + values[4]
+                result.append((sum(values) - idle, sum(values)))
+    return result
+
+
+class Sampler(threading.Thread):
+    """Samples the process tree's memory and how many cores are busy, every 0.5 s."""
+
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak_rss = 0
+        self.both_busy = 0
+        self.samples = 0
+        self.busy_cores = 0.0
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        before = _cpu_times()
+        while not self.stop.wait(0.5):
+            self.peak_rss = max(self.peak_rss, _tree_rss_bytes(self.pid))
+            after = _cpu_times()
+            shares = [
+                (b1 - b0) / max(t1 - t0, 1)
+                for (b0, t0), (b1, t1) in zip(before, after, strict=True)
+            ]
+            before = after
+            self.samples += 1
+            self.busy_cores += sum(shares)
+            self.both_busy += all(share > 0.8 for share in shares)
+
+
+def run(home: Path, workers: int) -> tuple[float, dict[str, float], Sampler, int]:
+    tributary = Path(sys.executable).parent / "tributary"
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [str(tributary), "run", "--home", str(home), "--workers", str(workers)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    sampler = Sampler(process.pid)
+    sampler.start()
+    first: dict[str, float] = {}
+    last: dict[str, float] = {}
+    assert process.stdout is not None
+    for line in process.stdout:
+        now = time.perf_counter() - started
+        print(f"  {now:7.1f}s  {line.rstrip()}")
+        for marker, stage in STAGES.items():
+            if line.startswith(f"[{marker}") or (marker == "marts" and "KPI marts" in line):
+                first.setdefault(stage, now)
+                last[stage] = now
+    code = process.wait()
+    wall = time.perf_counter() - started
+    sampler.stop.set()
+    sampler.join()
+    stages = {stage: last[stage] - first[stage] for stage in first}
+    return wall, stages, sampler, code
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--accounts", type=int, default=5)
+    parser.add_argument("--items", type=int, default=4000)
+    parser.add_argument("--days", type=int, default=730)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--keep", type=Path, help="keep the generated home here")
+    args = parser.parse_args()
+    root = args.keep or Path(tempfile.mkdtemp(prefix="tributary-pipeline-"))
+    try:
+        t0 = time.perf_counter()
+        lines = generate(root, args.accounts, args.items, args.days)
+        print(
+            f"generated {args.accounts} accounts x {args.items:,} items x {args.days} days: "
+            f"{lines:,} transaction lines in {time.perf_counter() - t0:.0f}s (not counted)"
+        )
+        wall, stages, sampler, code = run(root, args.workers)
+        print(f"\ntributary run: exit {code}, {wall:.0f} s wall")
+        for stage, seconds in stages.items():
+            print(f"  {stage:<10} {seconds:7.1f} s")
+        print(f"  {'other':<10} {wall - sum(stages.values()):7.1f} s  (start-up, automation ticks)")
+        samples = max(sampler.samples, 1)
+        print(f"peak memory (whole process tree): {sampler.peak_rss / 2**30:.2f} GiB")
+        print(f"both cores busy: {sampler.both_busy / samples:.0%} of the run")
+        print(f"cores in use on average: {sampler.busy_cores / samples:.2f} of {os.cpu_count()}")
+    finally:
+        if not args.keep:
+            shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
