@@ -133,6 +133,8 @@ class Sampler(threading.Thread):
         super().__init__(daemon=True)
         self.pid = pid
         self.peak_rss = 0
+        self.timeline: list[tuple[float, int]] = []  # (seconds since start, tree RSS bytes)
+        self.started = time.perf_counter()
         self.both_busy = 0
         self.samples = 0
         self.busy_cores = 0.0
@@ -141,7 +143,9 @@ class Sampler(threading.Thread):
     def run(self) -> None:
         before = _cpu_times()
         while not self.stop.wait(0.5):
-            self.peak_rss = max(self.peak_rss, _tree_rss_bytes(self.pid))
+            rss = _tree_rss_bytes(self.pid)
+            self.peak_rss = max(self.peak_rss, rss)
+            self.timeline.append((time.perf_counter() - self.started, rss))
             after = _cpu_times()
             shares = [
                 (b1 - b0) / max(t1 - t0, 1)
@@ -178,8 +182,13 @@ def run(home: Path, workers: int) -> tuple[float, dict[str, float], Sampler, int
     wall = time.perf_counter() - started
     sampler.stop.set()
     sampler.join()
-    stages = {stage: last[stage] - first[stage] for stage in first}
+    stages = {stage: (first[stage], last[stage]) for stage in first}
     return wall, stages, sampler, code
+
+
+def stage_peak(sampler: Sampler, start: float, end: float) -> int:
+    """Peak tree RSS sampled while a stage ran (stages that overlap share their peaks)."""
+    return max((rss for at, rss in sampler.timeline if start <= at <= end), default=0)
 
 
 def main() -> None:
@@ -200,9 +209,11 @@ def main() -> None:
         )
         wall, stages, sampler, code = run(root, args.workers)
         print(f"\ntributary run: exit {code}, {wall:.0f} s wall")
-        for stage, seconds in stages.items():
-            print(f"  {stage:<10} {seconds:7.1f} s")
-        print(f"  {'other':<10} {wall - sum(stages.values()):7.1f} s  (start-up, automation ticks)")
+        for stage, (start, end) in stages.items():
+            peak = stage_peak(sampler, start, end) / 2**30
+            print(f"  {stage:<10} {end - start:7.1f} s   peak {peak:5.2f} GiB")
+        staged = sum(end - start for start, end in stages.values())
+        print(f"  {'other':<10} {wall - staged:7.1f} s  (start-up, automation ticks)")
         samples = max(sampler.samples, 1)
         print(f"peak memory (whole process tree): {sampler.peak_rss / 2**30:.2f} GiB")
         print(f"both cores busy: {sampler.both_busy / samples:.0%} of the run")

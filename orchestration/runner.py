@@ -81,6 +81,21 @@ class RunSummary:
             and self.published is not False
         )
 
+    def __repr__(self) -> str:
+        # What went wrong first: a failed assert on a summary shows this, cut short by pytest.
+        problems = {
+            **{f"load {account}": error for account, error in self.failed.items()},
+            **({"warehouse": self.warehouse_error or "failed"} if not self.warehouse_ok else {}),
+            **self.forecast_failed,
+            **({"publish": self.publish_error or "failed"} if self.published is False else {}),
+        }
+        stages = ", ".join(
+            f"{run.spec.stage} {run.spec.partition or ''}".strip() for run in self.runs
+        )
+        return (
+            f"RunSummary(ok={self.ok}, problems={problems}, loaded={self.loaded}, runs=[{stages}])"
+        )
+
 
 def prepare_instance(home: Home) -> dg.DagsterInstance:
     """Point Dagster and dbt at this home and open its (SQLite) instance."""

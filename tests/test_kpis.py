@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tributary.kpis import KPI_COLUMNS, abc_classes, item_kpis
+from tributary.kpis import KPI_COLUMNS, KpiInputs, abc_classes, item_kpis, kpis_in_chunks
 
 AS_OF = dt.date(2026, 1, 4)  # window 2025-01-05 .. 2026-01-04; forecast from 2026-01-05
 NAN = np.nan
@@ -72,7 +72,7 @@ EMPTY_PLAN = plan_frame()
 
 
 @pytest.fixture(scope="module")
-def kpis() -> pd.DataFrame:
+def inputs() -> KpiInputs:
     items = items_frame(
         # P: priced, costed, with on-hand history.
         {
@@ -116,8 +116,33 @@ def kpis() -> pd.DataFrame:
     )
     forecast = pd.concat([weekly_forecast("P", 7.0), weekly_forecast("S", 14.0)])
     plan = plan_frame(("P", 80.0, 120.0), ("N", 4.0, 20.0), ("S", 10.0, 6.0))
-    out = item_kpis(items, sales, demand, forecast, plan, AS_OF, "week")
+    return KpiInputs(items, sales, demand, forecast, plan)
+
+
+@pytest.fixture(scope="module")
+def kpis(inputs: KpiInputs) -> pd.DataFrame:
+    i = inputs
+    out = item_kpis(i.items, i.sales, i.demand, i.forecast, i.plan, AS_OF, "week")
     return out.set_index("item_code")
+
+
+def test_kpis_computed_one_item_at_a_time_equal_kpis_computed_at_once(inputs, kpis):
+    """How a large scope is computed (chunk by chunk, ABC ranked over all chunks at the end)."""
+
+    def only(frame: pd.DataFrame, code: str) -> pd.DataFrame:
+        return frame[frame["item_code"] == code]
+
+    chunks = (
+        KpiInputs(*(only(frame, code) for frame in astuple_frames(inputs)))
+        for code in ["S", "P", "F", "N"]
+    )
+    chunked = kpis_in_chunks(chunks, AS_OF, "week").set_index("item_code")
+    assert sorted(chunked["abc_class"]) == sorted(kpis["abc_class"])
+    pd.testing.assert_frame_equal(chunked.loc[kpis.index], kpis)
+
+
+def astuple_frames(inputs: KpiInputs) -> tuple[pd.DataFrame, ...]:
+    return (inputs.items, inputs.sales, inputs.demand, inputs.forecast, inputs.plan)
 
 
 def test_output_has_the_contract_columns_one_row_per_item(kpis):

@@ -196,3 +196,48 @@ def test_a_live_process_swap_is_left_alone(tmp_path):
     lake.recover("shop")  # its owner is gone now
     assert set(generations(lake, "account").values()) == {"OLD"}
     assert_no_leftovers(root)
+
+
+# Swaps of four scopes, each over and over in its own process at once, as scope runs do.
+CONCURRENT_SCRIPT = """
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+
+from tributary.lake import Lake
+
+root, scope, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
+lake = Lake(Path(root))
+schema = pa.schema([pa.field("source_file", pa.string())])
+for round_number in range(rounds):
+    frame = pd.DataFrame({"source_file": [f"{scope}-{round_number}"]})
+    lake.replace_scope(scope, {"demand_forecast": (frame, schema), "plan": (frame, schema)})
+"""
+
+
+def test_swaps_of_different_scopes_in_parallel_processes_do_not_trip_over_each_other(tmp_path):
+    """Each swap scans and cleans the shared `.staging`/`.previous` folders while the others
+    create and remove their own folders there (this failed a scope run now and then)."""
+    root, rounds, scopes = tmp_path / "lake", 150, ("master", "shop", "web", "erp")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", CONCURRENT_SCRIPT, str(root), scope, str(rounds)],
+            cwd=ROOT,
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for scope in scopes
+    ]
+    errors = [worker.communicate(timeout=300)[1] for worker in workers]
+    assert [worker.returncode for worker in workers] == [0] * len(scopes), errors
+    lake = Lake(root)
+    for scope in scopes:
+        for table in ("demand_forecast", "plan"):
+            assert lake.read_scope(table, scope)["source_file"].tolist() == [
+                f"{scope}-{rounds - 1}"
+            ]
+    assert_no_leftovers(root)

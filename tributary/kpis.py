@@ -48,6 +48,8 @@ Definitions, one line each ("decided" marks a choice the source documents leave 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -174,6 +176,23 @@ def xyz_classes(cv: pd.Series, thresholds: tuple[float, float] = XYZ_THRESHOLDS)
     return pd.Series(np.select([cv < x, cv < y], ["X", "Y"], "Z"), index=cv.index)
 
 
+@dataclass(frozen=True)
+class KpiInputs:
+    """What the KPIs of a set of items are computed from (all of a scope, or one chunk of its
+    items: every frame holding the rows of those items only).
+
+    ``on_hand_history`` (account_id, item_code, location, date, on_hand: end-of-day stock) gives
+    the average inventory for turnover where the account provides on-hand history.
+    """
+
+    items: pd.DataFrame
+    sales: pd.DataFrame
+    demand: pd.DataFrame
+    forecast: pd.DataFrame
+    plan: pd.DataFrame
+    on_hand_history: pd.DataFrame | None = None
+
+
 def item_kpis(
     items: pd.DataFrame,
     sales: pd.DataFrame,
@@ -185,11 +204,36 @@ def item_kpis(
     abc_thresholds: tuple[float, float] = (0.8, 0.95),
     on_hand_history: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """One row per item of ``items`` with the marts.kpis columns (definitions in the module doc).
+    """One row per item of ``items`` with the marts.kpis columns (definitions in the module doc)."""
+    inputs = KpiInputs(items, sales, demand, forecast, plan, on_hand_history)
+    return kpis_in_chunks([inputs], as_of, period, abc_thresholds)
 
-    ``on_hand_history`` (account_id, item_code, location, date, on_hand: end-of-day stock) gives
-    the average inventory for turnover where the account provides on-hand history.
-    """
+
+def kpis_in_chunks(
+    chunks: Iterable[KpiInputs],
+    as_of: dt.date,
+    period: str,
+    abc_thresholds: tuple[float, float] = (0.8, 0.95),
+) -> pd.DataFrame:
+    """The KPIs of a scope whose items come in chunks (each chunk's inputs read, used and freed
+    before the next is read), equal to one call with everything: every KPI but the ABC class is
+    per item, and the ABC class is ranked over all chunks at the end."""
+    parts = [item_measures(chunk, as_of, period) for chunk in chunks]
+    parts = [part for part in parts if len(part)]
+    if not parts:
+        return pd.DataFrame({column: pd.Series(dtype=object) for column in KPI_COLUMNS})
+    out = pd.concat(parts, ignore_index=True)
+    keys = _keyed(out[KEYS])
+    out["abc_class"] = abc_classes(
+        keys["account_id"], out["annual_revenue"], keys[["item_code", "location"]], abc_thresholds
+    )
+    return out[KPI_COLUMNS]
+
+
+def item_measures(inputs: KpiInputs, as_of: dt.date, period: str) -> pd.DataFrame:
+    """Every KPI column but ``abc_class`` (which ranks a whole account) for the given items."""
+    items, on_hand_history = inputs.items, inputs.on_hand_history
+    sales, demand, forecast, plan = inputs.sales, inputs.demand, inputs.forecast, inputs.plan
     base = _keyed(items)
     sales, demand, forecast, plan = (_keyed(f) for f in (sales, demand, forecast, plan))
     as_of_ts = pd.Timestamp(as_of).normalize()
@@ -299,9 +343,7 @@ def item_kpis(
     cv = d["std"] / d["mean"].where(d["mean"] > 0)
 
     out = items[KEYS].reset_index(drop=True)
-    out["abc_class"] = abc_classes(
-        base["account_id"], annual_revenue, base[["item_code", "location"]], abc_thresholds
-    )
+    out["abc_class"] = None  # ranked over the whole account by kpis_in_chunks
     out["xyz_class"] = xyz_classes(cv)
     values = {
         "annual_revenue": annual_revenue,

@@ -58,6 +58,9 @@ REJECTED = "rejected_rows"
 PART = "part-0.parquet"
 MANIFEST = "swap.json"
 
+# Depth of this process's hold on each lake's scratch lock (Lake._scratch_lock), by lake root.
+_LOCKS_HELD: dict[str, int] = {}
+
 # Fault-injection hook, for tests only (tests/test_lake.py): when set to N >= 1, the process
 # exits abruptly (os._exit(9), no cleanup) right after the Nth rename of a swap; the folder
 # renames count 1, 2, ... and the commit mark (the os.replace of the "done" manifest) counts
@@ -150,18 +153,21 @@ class Lake:
         Afterwards every folder of such a swap is either all old (rolled back) or all new (the
         swap had committed); abandoned staging folders of dead processes are removed.
         """
-        previous = self.root / ".previous"
-        if previous.exists():
-            for tagdir in sorted(p for p in previous.iterdir() if p.is_dir()):
-                manifest = _read_manifest(tagdir)
-                if manifest is None or manifest.get("key") != account_id:
-                    continue
-                if _owner_alive(manifest.get("pid"), manifest.get("started")):
-                    continue  # another live process is swapping right now: not ours to touch
-                self._resolve(tagdir)
-            self._recover_stashes_without_manifest(account_id)
-        self._clear_abandoned_staging(account_id)
-        self._remove_empty_scratch()
+        # Under the scratch lock: swaps of other keys finish (and remove their folders) under
+        # it too, so nothing vanishes while this scans the shared `.previous`/`.staging`.
+        with self._scratch_lock():
+            previous = self.root / ".previous"
+            if previous.exists():
+                for tagdir in sorted(p for p in previous.iterdir() if p.is_dir()):
+                    manifest = _read_manifest(tagdir)
+                    if manifest is None or manifest.get("key") != account_id:
+                        continue
+                    if _owner_alive(manifest.get("pid"), manifest.get("started")):
+                        continue  # another live process is swapping right now: not ours
+                    self._resolve(tagdir)
+                self._recover_stashes_without_manifest(account_id)
+            self._clear_abandoned_staging(account_id)
+            self._remove_empty_scratch()
 
     def _recover_stashes_without_manifest(self, account_id: str) -> None:
         """Stashes of swaps made before manifests existed: put back the folders that are missing.
@@ -230,19 +236,27 @@ class Lake:
 
     @contextlib.contextmanager
     def _scratch_lock(self):
-        """Held while creating a swap's scratch folders or removing the empty shared parents:
-        loads of different accounts run in parallel processes and share `.staging`/`.previous`."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        with open(self.root / ".scratch.lock", "a") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
+        """Held while creating, scanning or removing folders in `.staging`/`.previous`: swaps of
+        different keys (accounts, scopes) run in parallel processes and share those parents.
+        Only the writes and renames of a swap's own folders happen outside it. Reentrant
+        within a process (a second flock on a new handle would wait for the first)."""
+        key = str(self.root.resolve())
+        if _LOCKS_HELD.get(key):
+            _LOCKS_HELD[key] += 1
             try:
                 yield
             finally:
+                _LOCKS_HELD[key] -= 1
+            return
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / ".scratch.lock", "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            _LOCKS_HELD[key] = 1
+            try:
+                yield
+            finally:
+                _LOCKS_HELD[key] = 0
                 fcntl.flock(handle, fcntl.LOCK_UN)
-
-    def _make_scratch(self, folder: Path) -> None:
-        with self._scratch_lock():
-            folder.mkdir(parents=True)
 
     def _remove_empty_scratch(self) -> None:
         with self._scratch_lock():
@@ -294,16 +308,18 @@ class Lake:
         tag = f"{key}-{token}-{os.getpid()}"
         staging = self.root / ".staging" / tag
         previous = self.root / ".previous" / tag
-        if staging.exists():
-            shutil.rmtree(staging)
-        self._make_scratch(staging)
+        with self._scratch_lock():
+            if staging.exists():
+                shutil.rmtree(staging)
+            staging.mkdir(parents=True)
         try:
             for target, (frame, schema) in entries.items():
                 out = staging / target.relative_to(self.root)
                 out.mkdir(parents=True)
                 _write_parquet(frame, schema, out / PART)
         except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
+            with self._scratch_lock():
+                shutil.rmtree(staging, ignore_errors=True)
             raise
         relatives = [target.relative_to(self.root) for target in entries]
         manifest = {
@@ -317,11 +333,12 @@ class Lake:
                 for relative in relatives
             ],
         }
-        if previous.exists():
-            shutil.rmtree(previous)
         crash = _CrashHook()
         try:
-            self._make_scratch(previous)
+            with self._scratch_lock():
+                if previous.exists():
+                    shutil.rmtree(previous)
+                previous.mkdir(parents=True)
             _write_json(previous / MANIFEST, manifest)  # before the first rename
             for relative in relatives:
                 target = self.root / relative
@@ -337,17 +354,19 @@ class Lake:
             crash.renamed()
         except BaseException:
             try:
-                if _read_manifest(previous) is None:  # no rename happened yet
-                    shutil.rmtree(previous, ignore_errors=True)
-                    shutil.rmtree(staging, ignore_errors=True)
-                else:
-                    self._resolve(previous)  # roll back (or, if the commit mark landed, finish)
-                self._remove_empty_scratch()
+                with self._scratch_lock():
+                    if _read_manifest(previous) is None:  # no rename happened yet
+                        shutil.rmtree(previous, ignore_errors=True)
+                        shutil.rmtree(staging, ignore_errors=True)
+                    else:
+                        self._resolve(previous)  # roll back (or, if committed, finish)
+                    self._remove_empty_scratch()
             except Exception:  # noqa: BLE001 - the manifest stays; the next recover() retries
                 pass
             raise
-        self._resolve(previous)  # committed: drop the stash, the staging and the manifest
-        self._remove_empty_scratch()
+        with self._scratch_lock():
+            self._resolve(previous)  # committed: drop the stash, the staging and the manifest
+            self._remove_empty_scratch()
 
     def write_status(self, account_id: str, status: LoadStatus) -> None:
         frame = pd.DataFrame([status.__dict__])

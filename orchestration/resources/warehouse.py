@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
@@ -15,7 +17,13 @@ class Warehouse(dg.ConfigurableResource):
     path: str
 
     def read(self, sql: str, params: list | None = None) -> pd.DataFrame:
+        with self.connect() as con:
+            return con.execute(sql, params or []).fetchdf()
+
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One read-only connection for several queries (say, a scope read chunk by chunk)."""
         if not Path(self.path).exists():
             raise dg.Failure(f"no warehouse at {self.path}: build it first (build_warehouse)")
         with duckdb.connect(self.path, read_only=True) as con:
-            return con.execute(sql, params or []).fetchdf()
+            yield con
