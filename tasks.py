@@ -55,7 +55,8 @@ def main(argv: list[str]) -> int:
     commands = {
         "install": [],
         "demo": [BIN / "tributary", "demo", "--home", "tributary-demo", "--force"],
-        "test": [BIN / "python", "-m", "pytest"],
+        # Both cores: each test module whole on one worker (tests/conftest.py).
+        "test": [BIN / "python", "-m", "pytest", "-n", "2", "--dist", "loadgroup"],
         "lint": [BIN / "ruff", "check", "."],
         "bench": [BIN / "python", "bench/load.py"],
     }

@@ -9,9 +9,10 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -25,6 +26,9 @@ from tributary.config import (
     Master,
 )
 from tributary.processes import die_with_parent
+
+if TYPE_CHECKING:
+    from orchestration.runner import RunSummary
 
 DEMO_MARKER = ".tributary-demo"
 
@@ -255,25 +259,60 @@ def run(
         int | None,
         typer.Option(help="Runs side by side (default: one per core, at most 4).", min=1),
     ] = None,
+    accept: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Accept, this once, the held-back load of this account (its transactions "
+            "shrank a lot). Repeatable."
+        ),
+    ] = None,
+    wait: Annotated[
+        float | None,
+        typer.Option(
+            help="If another run holds this home, wait up to this many seconds (default: "
+            "exit at once).",
+            min=0,
+        ),
+    ] = None,
 ) -> None:
     """Load the given accounts (or all); automation then rebuilds everything downstream."""
     from orchestration.runner import DEFAULT_WORKERS, run_pipeline
 
     target = Home.resolve(home)
     _load(target)
-    try:
-        summary = run_pipeline(
+    summary = _guarded(
+        lambda: run_pipeline(
             target,
             accounts or None,
             echo=typer.echo,
             log_level="INFO" if verbose else "CRITICAL",
             workers=workers or DEFAULT_WORKERS,
+            accept=accept or None,
+            wait_seconds=wait or 0.0,
         )
-    except ConfigError as exc:
-        _fail(str(exc))
+    )
     _print_outcome(target, summary.seconds)
     if not summary.ok:
         raise typer.Exit(1)
+
+
+def _guarded(start: Callable[[], RunSummary]) -> RunSummary:
+    """Run the pipeline; a busy home or a bad accounts.yaml is one line and exit code 2/3."""
+    from tributary.runlock import RunInProgress
+
+    try:
+        return start()
+    except ConfigError as exc:
+        _fail(str(exc))
+    except RunInProgress as exc:
+        typer.secho(
+            f"error: {exc}. Nothing was changed; try again when it has finished, or pass "
+            "--wait SECONDS.",
+            fg=typer.colors.RED,
+            err=True,
+        )
+        raise typer.Exit(3) from None
+    raise AssertionError("unreachable")
 
 
 def _print_outcome(target: Home, seconds: float) -> None:
@@ -295,8 +334,13 @@ ACCOUNTS_SUMMARY = (
 def _render(target: Home, sql: str, params: list | None = None) -> str:
     import duckdb
 
-    with duckdb.connect(str(target.warehouse), read_only=True) as con:
-        return str(con.execute(sql, params or []).fetchdf().to_string(index=False))
+    try:
+        with duckdb.connect(str(target.warehouse), read_only=True) as con:
+            return str(con.execute(sql, params or []).fetchdf().to_string(index=False))
+    except duckdb.Error as exc:
+        # Say what is wrong in one line: e.g. someone holds the file open for writing.
+        _fail(f"cannot read {target.warehouse}: {str(exc).splitlines()[0]}")
+        raise  # unreachable
 
 
 @app.command()
@@ -361,7 +405,7 @@ def demo(
         f"demo home written to {target.root}: {len(config.accounts)} child accounts "
         f"({', '.join(a.id for a in config.accounts)})"
     )
-    summary = run_pipeline(target, echo=typer.echo)
+    summary = _guarded(lambda: run_pipeline(target, echo=typer.echo))
     _print_outcome(target, time.perf_counter() - started)
     if summary.failed:
         typer.echo("some accounts failed to load (see above)")

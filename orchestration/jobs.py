@@ -10,7 +10,7 @@ from datetime import datetime
 import dagster as dg
 
 from orchestration.assets.dbt import output_models, warehouse_models
-from orchestration.assets.extract import ACCOUNT_DATA_KEYS, account_registry
+from orchestration.assets.extract import ACCOUNT_DATA_KEYS, account_data, account_registry
 from orchestration.assets.forecasts import scope_forecasts
 from orchestration.assets.kpis import scope_kpis
 from orchestration.assets.plans import scope_plans
@@ -73,8 +73,12 @@ def load_requests(
     accounts: list[str] | None = None,
     run_key_suffix: str | None = None,
     trigger: str = "nightly",
+    accept: list[str] | None = None,
 ) -> list[dg.RunRequest]:
-    """One load run per account (all, or those given), after syncing the partitions."""
+    """One load run per account (all, or those given), after syncing the partitions.
+
+    Accounts in ``accept`` have a held load (a big drop in transactions) accepted this once.
+    """
     config = tributary_home.config()
     sync_account_partitions(instance, config)
     sync_scope_partitions(instance, config)
@@ -85,9 +89,17 @@ def load_requests(
             asset_selection=ACCOUNT_DATA_KEYS,
             run_key=f"{account_id}:{run_key_suffix}" if run_key_suffix else None,
             tags={"tributary/trigger": trigger},
+            run_config=accept_config(account_id in (accept or [])),
         )
         for account_id in chosen
     ]
+
+
+def accept_config(accept_drop: bool) -> dict:
+    """Run config of a load run (see orchestration.assets.extract.LoadConfig)."""
+    if not accept_drop:
+        return {}
+    return {"ops": {account_data.node_def.name: {"config": {"accept_drop": True}}}}
 
 
 @dg.schedule(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import multiprocessing as mp
 import os
 import queue
@@ -28,6 +29,7 @@ import dagster as dg
 
 from tributary.config import ConfigError, Home
 from tributary.processes import die_with_parent
+from tributary.runlock import TOKEN_TAG, HomeLock
 
 DAGSTER_YAML = """\
 # Dagster instance of this Tributary home: SQLite run and event storage in this folder.
@@ -52,7 +54,6 @@ class RunOutcome:
     """One Dagster run launched by `tributary run`."""
 
     spec: RunSpec
-    run_id: str | None
     run_id: str | None
     success: bool
     error: str | None
@@ -117,7 +118,7 @@ class DbtProgress(io.TextIOBase):
 
     def __init__(self, log_path: Path, echo: Callable[[str], None]):
         log_path.parent.mkdir(parents=True, exist_ok=True)
-        self.log = log_path.open("w")
+        self.log = log_path.open("w", buffering=1)  # line by line: a killed run keeps its log
         self.echo = echo
         self.screen = sys.stdout  # echo may print; keep that on the real screen
         self.buffer_text = ""
@@ -169,6 +170,7 @@ class RunSpec:
     partition: str | None
     tags: tuple[tuple[str, str], ...]
     publishes: bool = False  # the run also copies the marts to PostgreSQL
+    run_config: str = "{}"  # JSON (a load's `accept_drop`)
 
 
 def _stage_of(keys: list[dg.AssetKey], graph) -> str:
@@ -187,16 +189,18 @@ def _stage_of(keys: list[dg.AssetKey], graph) -> str:
     return "load"
 
 
-def _spec(request: dg.RunRequest, graph) -> RunSpec:
+def _spec(request: dg.RunRequest, graph, extra_tags: dict[str, str]) -> RunSpec:
     from orchestration.assets.publish import PUBLISH_KEY
 
     keys = list(request.asset_selection or [])
+    run_config = request.run_config if isinstance(request.run_config, dict) else {}
     return RunSpec(
         stage=_stage_of(keys, graph),
         asset_keys=tuple(key.to_user_string() for key in keys),
         partition=request.partition_key,
-        tags=tuple(sorted((request.tags or {}).items())),
+        tags=tuple(sorted({**(request.tags or {}), **extra_tags}.items())),
         publishes=PUBLISH_KEY in keys,
+        run_config=json.dumps(run_config, sort_keys=True),
     )
 
 
@@ -205,10 +209,10 @@ def _spec(request: dg.RunRequest, graph) -> RunSpec:
 _MESSAGES = None  # the queue a worker sends progress lines on (set when the worker starts)
 
 
-def _init_worker(messages) -> None:
+def _init_worker(messages, parent: int) -> None:
     global _MESSAGES
     _MESSAGES = messages
-    die_with_parent()  # a killed `tributary run` leaves no worker behind
+    die_with_parent(parent=parent)  # a killed `tributary run` leaves no worker behind
 
 
 def _send(line: str) -> None:
@@ -243,7 +247,7 @@ def execute_run(home_root: str, spec: RunSpec, log_level: str) -> tuple[str | No
         with dg.execute_job(
             job,
             instance=instance,
-            run_config=loggers,
+            run_config={**json.loads(spec.run_config), **loggers},
             tags=tags,
             asset_selection=[dg.AssetKey.from_user_string(key) for key in spec.asset_keys],
             raise_on_error=False,
@@ -294,7 +298,7 @@ class RunPool:
                 max_workers=self.workers,
                 mp_context=self.context,
                 initializer=_init_worker,
-                initargs=(self.messages,),
+                initargs=(self.messages, os.getpid()),
             )
         return self.executor
 
@@ -377,8 +381,15 @@ def run_pipeline(
     echo: Callable[[str], None] = print,
     log_level: str = "CRITICAL",
     workers: int = DEFAULT_WORKERS,
+    accept: list[str] | None = None,
+    wait_seconds: float = 0.0,
 ) -> RunSummary:
-    """Load the given accounts (all by default); automation then rebuilds what depends on them."""
+    """Load the given accounts (all by default); automation then rebuilds what depends on them.
+
+    Holds the home's run lock throughout (tributary.runlock): raises RunInProgress, having
+    changed nothing, when another run holds it for longer than ``wait_seconds``. Accounts in
+    ``accept`` have a held load (a large drop in transactions) accepted this once.
+    """
     from orchestration.jobs import load_requests
     from orchestration.resources.home import TributaryHome
 
@@ -387,11 +398,23 @@ def run_pipeline(
         raise ConfigError(
             f"{home.accounts_file} lists no accounts: add one with `tributary accounts add`"
         )
-    for account_id in accounts or []:
+    for account_id in [*(accounts or []), *(accept or [])]:
         config.account(account_id)  # unknown ids fail before anything runs
-    instance = prepare_instance(home)
-    loads = load_requests(instance, TributaryHome(path=str(home.root)), accounts, trigger="cli")
-    return drive(home, loads, echo=echo, log_level=log_level, workers=workers)
+    lock = HomeLock(home.root)
+    token = lock.acquire(
+        "driver",
+        "tributary run",
+        wait_seconds,
+        on_wait=lambda busy: echo(f"{busy}; waiting up to {wait_seconds:.0f}s ..."),
+    )
+    try:
+        instance = prepare_instance(home)
+        loads = load_requests(
+            instance, TributaryHome(path=str(home.root)), accounts, trigger="cli", accept=accept
+        )
+        return drive(home, loads, echo=echo, log_level=log_level, workers=workers, lock_token=token)
+    finally:
+        lock.release()
 
 
 def drive(
@@ -400,6 +423,7 @@ def drive(
     echo: Callable[[str], None] = print,
     log_level: str = "CRITICAL",
     workers: int = DEFAULT_WORKERS,
+    lock_token: str | None = None,
 ) -> RunSummary:
     """Execute the given run requests, then every run automation asks for, until it asks for none.
 
@@ -415,29 +439,36 @@ def drive(
     graph = defs.resolve_asset_graph()
     summary = RunSummary()
     tags = {"tributary/trigger": "cli"}
+    # The runs this drive launches hold the home through the caller's lock (tributary.runlock).
+    extra = {TOKEN_TAG: lock_token} if lock_token else {}
 
     def record(outcome: RunOutcome) -> None:
         summary.runs.append(outcome)
         _record(home, summary, outcome, echo)
 
+    _fail_abandoned_runs(instance, echo)
     cursor = _read_cursor(home)
+    _cursor_path(home).unlink(missing_ok=True)
     with RunPool(home, workers, log_level) as pool:
         if cursor is None:
             # A first tick sets the clock that "updated since the last tick" counts from (the
             # daemon's first tick does the same); what it asks for runs before the rest.
             first, cursor = automation_tick(defs, instance, None, tags)
-            pool.run_all([_spec(request, graph) for request in first], echo, record)
+            pool.run_all([_spec(request, graph, extra) for request in first], echo, record)
         pending = list(requests)
         for _ in range(MAX_TICKS):
             if not pending:
+                # Saved only when the drive ends on its own: a killed `tributary run` leaves
+                # none, and the next starts afresh (a cursor saved after a tick whose runs were
+                # killed says they were requested, and automation would wait for them for ever).
+                _write_cursor(home, cursor)
                 break
-            pool.run_all([_spec(request, graph) for request in pending], echo, record)
+            pool.run_all([_spec(request, graph, extra) for request in pending], echo, record)
             pending, cursor = automation_tick(defs, instance, cursor, tags)
-            _write_cursor(home, cursor)
         else:
             raise RuntimeError(
                 f"automation still requested runs after {MAX_TICKS} ticks: "
-                + ", ".join(_start_line(_spec(r, graph)) for r in pending)
+                + ", ".join(_start_line(_spec(r, graph, extra)) for r in pending)
             )
     # Accounts in the order they were asked for (accounts.yaml's), not the order they finished.
     order = [request.partition_key for request in requests]
@@ -453,6 +484,28 @@ def drive(
     return summary
 
 
+def _fail_abandoned_runs(instance: dg.DagsterInstance, echo: Callable[[str], None]) -> None:
+    """Mark as failed the runs an earlier, killed `tributary run` left "started".
+
+    The caller holds the home's run lock exclusively, so none of them is still going; left
+    "started", automation would wait for them for ever (a run in progress holds its assets).
+    """
+    abandoned = instance.get_runs(
+        dg.RunsFilter(
+            statuses=[
+                dg.DagsterRunStatus.NOT_STARTED,
+                dg.DagsterRunStatus.STARTING,
+                dg.DagsterRunStatus.STARTED,
+            ],
+            tags={"tributary/trigger": "cli"},
+        )
+    )
+    for run in abandoned:
+        instance.report_run_failed(run, message="its `tributary run` was stopped or killed")
+    if abandoned:
+        echo(f"[run] {len(abandoned)} run(s) of an interrupted `tributary run` marked failed")
+
+
 def _record(
     home: Home, summary: RunSummary, outcome: RunOutcome, echo: Callable[[str], None]
 ) -> None:
@@ -465,7 +518,8 @@ def _record(
             echo(f"[load] {account_id}: {_status_line(home, account_id)} ({seconds:.1f}s)")
         else:
             summary.failed[account_id] = outcome.error or "failed"
-            echo(f"[load] {account_id}: FAILED, previous data kept: {outcome.error}")
+            # The error says what was kept (the previous data, or a held-back load).
+            echo(f"[load] {account_id}: FAILED: {outcome.error}")
     elif stage == "warehouse":
         summary.warehouse_ok = outcome.success
         summary.warehouse_error = outcome.error

@@ -92,7 +92,7 @@ def test_forecast_options_parse_and_are_checked():
     assert config.master.forecast.prophet_budget_seconds == 5.0
     with pytest.raises(ConfigError, match="prophet must be one of auto, always, never"):
         parse_config("master:\n  forecast: {prophet: sometimes}\n")
-    with pytest.raises(ConfigError, match="unknown keys: speed"):
+    with pytest.raises(ConfigError, match="unknown key .speed."):
         parse_config("master:\n  forecast: {speed: 11}\n")
 
 
@@ -101,3 +101,59 @@ def test_abc_thresholds_are_configurable_and_checked():
     assert (config.master.kpi.abc_a, config.master.kpi.abc_b) == (0.7, 0.9)
     with pytest.raises(ConfigError, match="0 < abc_a <= abc_b <= 1"):
         parse_config("master:\n  kpi: {abc_a: 0.9, abc_b: 0.7}\n")
+
+
+# -- strict configuration: typos and duplicates are errors, never ignored ------------------
+
+ACCOUNT = """\
+master:
+  name: Group
+accounts:
+  - id: shop
+    EXTRA
+    connection:
+      type: csv
+      path: data/shop
+"""
+
+
+def test_an_unknown_account_key_is_an_error_that_suggests_the_right_one():
+    with pytest.raises(ConfigError) as error:
+        parse_config(ACCOUNT.replace("EXTRA", "curency: EUR"))
+    message = str(error.value)
+    assert "accounts[1] (shop): unknown key 'curency' (did you mean 'currency'?)" in message
+    assert "allowed: connection, currency, id, name" in message
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("master: {nme: Group}\n", "master: unknown key 'nme' (did you mean 'name'?)"),
+        ("master: {}\nacounts: []\n", "unknown key 'acounts' (did you mean 'accounts'?)"),
+        ("master: {kpi: {abc_c: 1}}\n", "master.kpi: unknown key 'abc_c'"),
+        ("master: {load_checks: {max_drop: 1}}\n", "master.load_checks: unknown key 'max_drop'"),
+    ],
+)
+def test_unknown_keys_at_every_level_are_errors(text, expected):
+    with pytest.raises(ConfigError) as error:
+        parse_config(text)
+    assert expected in str(error.value)
+
+
+def test_a_key_given_twice_is_an_error_with_both_line_numbers():
+    text = ACCOUNT.replace("EXTRA", "name: Shop").replace(
+        "      path: data/shop\n", "      path: data/shop\n      path: data/other\n"
+    )
+    with pytest.raises(ConfigError) as error:
+        parse_config(text)
+    assert "key 'path' is given twice in one mapping (lines 8 and 9)" in str(error.value)
+
+
+def test_load_checks_default_and_parse():
+    assert parse_config("master: {}\n").master.load_checks.max_abs_value == 1e9
+    checks = parse_config(
+        "master: {load_checks: {max_abs_value: 1e6, max_transactions_drop: 0.2}}\n"
+    ).master.load_checks
+    assert (checks.max_abs_value, checks.max_transactions_drop) == (1e6, 0.2)
+    with pytest.raises(ConfigError, match="max_transactions_drop must be in"):
+        parse_config("master: {load_checks: {max_transactions_drop: 2}}\n")

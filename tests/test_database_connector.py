@@ -361,9 +361,9 @@ columns: {SKU: item_code}
         ),
         (
             "type: database\nurl_env: ERP\npath: data\nqueries: {transactions: x}",
-            "unknown keys for a database connection: path",
+            "database connection: unknown key 'path'",
         ),
-        ("type: csv\npath: data\nurl_env: ERP", "unknown keys for a csv connection: url_env"),
+        ("type: csv\npath: data\nurl_env: ERP", "csv connection: unknown key 'url_env'"),
         ("type: csv", "connection.path is required"),
         ("type: ftp\npath: x", "connection type 'ftp' is not supported"),
     ],

@@ -13,7 +13,7 @@ import pytest
 from tributary.config import Account, Config, Connection, Home, Master
 from tributary.contract import PIECES
 from tributary.lake import Lake
-from tributary.loading import AccountLoadError, load_account
+from tributary.loading import AccountLoadError, HeldLoadError, load_account
 
 
 def make_home(tmp_path: Path, files: dict[str, str | bytes], **connection) -> tuple[Home, Config]:
@@ -244,3 +244,45 @@ def test_blank_lines_do_not_shift_row_numbers(tmp_path):
         [6, "", "2024-01-04;C;1;7"],
         [8, "qty_sold", "x"],
     ]
+
+
+# -- suspicious input is held back -------------------------------------------------------------
+
+HISTORY = "date,item_code,qty_sold\n" + "".join(
+    f"2024-01-{day:02d},A,{day}\n" for day in range(1, 21)
+)
+
+
+def test_a_header_only_export_is_held_and_the_history_kept(tmp_path):
+    home, config = make_home(tmp_path, {"transactions.csv": HISTORY})
+    load_account(home, config, "shop")
+    (tmp_path / "data" / "shop" / "transactions.csv").write_text("date,item_code,qty_sold\n")
+    with pytest.raises(HeldLoadError) as error:
+        load_account(home, config, "shop")
+    message = str(error.value)
+    assert "transactions.csv has no rows where the lake holds 20" in message
+    assert "tributary run --accept shop" in message
+    assert message.count("previous data kept") == 1
+    lake = Lake(home.lake)
+    assert len(lake.read("transactions", "shop")) == 20
+    status = lake.status("shop")
+    assert status.status == "failed" and "held back" in status.last_error
+    # Held again on the next run until someone accepts it, then it goes in.
+    with pytest.raises(HeldLoadError):
+        load_account(home, config, "shop")
+    load_account(home, config, "shop", accept_drop=True)
+    assert len(lake.read("transactions", "shop")) == 0
+    assert lake.status("shop").status == "ok"
+
+
+def test_a_drop_within_the_allowed_share_loads(tmp_path):
+    home, config = make_home(tmp_path, {"transactions.csv": HISTORY})
+    load_account(home, config, "shop")
+    half = "".join(HISTORY.splitlines(keepends=True)[:11])  # header + 10 of 20 rows
+    (tmp_path / "data" / "shop" / "transactions.csv").write_text(half)
+    load_account(home, config, "shop")  # a 50 % drop is allowed by default
+    assert len(Lake(home.lake).read("transactions", "shop")) == 10
+    quarter = "".join(HISTORY.splitlines(keepends=True)[:3])
+    (tmp_path / "data" / "shop" / "transactions.csv").write_text(quarter)
+    with pytest.raises(HeldLoadError, match="a drop of 80%"):
+        load_account(home, config, "shop")

@@ -393,3 +393,39 @@ def test_an_invalid_date_format_fails_the_file_naming_the_format(date_format):
             "transactions", "date,item_code,qty_sold\n01.02.2024,A,1\n", date_format=date_format
         )
     assert f"date_format '{date_format}'" in str(error.value)
+
+
+# -- range rules: numbers no real account holds ----------------------------------------------
+
+
+def test_absurd_and_non_finite_numbers_reject_their_rows():
+    result = validate(
+        "transactions",
+        "date,item_code,qty_sold,sales_price\n"
+        "2024-01-02,A,1e300,1\n"
+        "2024-01-02,B,2,-2e9\n"
+        "2024-01-02,C,inf,1\n"
+        "2024-01-02,D,NaN,1\n"
+        "2024-01-02,E,999999999,1\n",
+    )
+    assert result.frame["item_code"].tolist() == ["E"]
+    found = reasons(result)
+    assert [(row, column) for row, column, _ in found] == [
+        (2, "qty_sold"),
+        (3, "sales_price"),
+        (4, "qty_sold"),
+        (5, "qty_sold"),
+    ]
+    assert "beyond the plausible range of +/-1e+09" in found[0][2]
+    assert "master.load_checks.max_abs_value" in found[0][2]
+
+
+def test_the_range_limit_is_configurable():
+    csv = "item_code,on_hand\nA,5000\nB,50\n"
+    assert validate("items", csv).frame["item_code"].tolist() == ["A", "B"]
+    result = validate("items", csv, max_abs_value=1000)
+    assert result.frame["item_code"].tolist() == ["B"]
+    reason = (
+        "beyond the plausible range of +/-1000 (accounts.yaml master.load_checks.max_abs_value)"
+    )
+    assert reasons(result) == [(2, "on_hand", reason)]

@@ -19,7 +19,8 @@ from typing import Any
 
 import yaml
 
-from tributary.contract import PIECES, REQUIRED_PIECES
+from tributary import strict_yaml
+from tributary.contract import MAX_ABS_VALUE, PIECES, REQUIRED_PIECES
 
 PERIODS = ("day", "week", "month")
 CONNECTION_TYPES = ("csv", "database", "tributary")
@@ -33,6 +34,19 @@ CONNECTION_KEYS = {
 ENV_NAME_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 ACCOUNT_ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 RESERVED_IDS = ("master",)
+MASTER_KEYS = {
+    "name",
+    "period",
+    "currency",
+    "service_level",
+    "horizon_periods",
+    "as_of",
+    "forecast",
+    "items_file",
+    "kpi",
+    "load_checks",
+}
+ACCOUNT_KEYS = {"id", "name", "currency", "connection"}
 DEFAULT_HOME = "tributary-home"
 
 
@@ -123,6 +137,26 @@ class KpiOptions:
 
 
 @dataclass
+class LoadChecks:
+    """What a load holds back or rejects as implausible (data contract, "Range rules").
+
+    ``max_abs_value``: a quantity, price, stock or any other number beyond it (either sign)
+    rejects its row. ``max_transactions_drop``: a load whose transactions shrink by more than
+    this share of the account's previous rows (or come empty where history existed) is held:
+    the account keeps its previous data until the load is accepted (`tributary run --accept`).
+    """
+
+    max_abs_value: float = MAX_ABS_VALUE
+    max_transactions_drop: float = 0.5
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "max_abs_value": self.max_abs_value,
+            "max_transactions_drop": self.max_transactions_drop,
+        }
+
+
+@dataclass
 class Master:
     name: str = "Master"
     period: str = "week"
@@ -132,6 +166,7 @@ class Master:
     as_of: date | None = None  # None: today
     forecast: ForecastOptions = field(default_factory=ForecastOptions)
     kpi: KpiOptions = field(default_factory=KpiOptions)
+    load_checks: LoadChecks = field(default_factory=LoadChecks)
     # Optional items file (csv/parquet, relative to the home) whose parameters override the
     # children's for the master's planning, field by field.
     items_file: str | None = None
@@ -161,6 +196,8 @@ class Master:
             data["forecast"] = self.forecast.to_dict()
         if self.kpi != KpiOptions():
             data["kpi"] = self.kpi.to_dict()
+        if self.load_checks != LoadChecks():
+            data["load_checks"] = self.load_checks.to_dict()
         if self.items_file:
             data["items_file"] = self.items_file
         return data
@@ -272,9 +309,7 @@ def _parse_kpi(raw: Any, source: str) -> KpiOptions:
         return KpiOptions()
     if not isinstance(raw, dict):
         raise ConfigError(f"{source}: master.kpi must be a mapping")
-    extra = set(raw) - {"abc_a", "abc_b"}
-    if extra:
-        raise ConfigError(f"{source}: master.kpi: unknown keys: {', '.join(sorted(extra))}")
+    _check_keys(raw, {"abc_a", "abc_b"}, f"{source}: master.kpi")
     options = KpiOptions(
         abc_a=_number(raw.get("abc_a", 0.8), float, source, "master.kpi.abc_a"),
         abc_b=_number(raw.get("abc_b", 0.95), float, source, "master.kpi.abc_b"),
@@ -284,14 +319,41 @@ def _parse_kpi(raw: Any, source: str) -> KpiOptions:
     return options
 
 
+def _parse_load_checks(raw: Any, source: str) -> LoadChecks:
+    if raw is None:
+        return LoadChecks()
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: master.load_checks must be a mapping")
+    _check_keys(raw, {"max_abs_value", "max_transactions_drop"}, f"{source}: master.load_checks")
+    checks = LoadChecks(
+        max_abs_value=_number(
+            raw.get("max_abs_value", MAX_ABS_VALUE),
+            float,
+            source,
+            "master.load_checks.max_abs_value",
+        ),
+        max_transactions_drop=_number(
+            raw.get("max_transactions_drop", 0.5),
+            float,
+            source,
+            "master.load_checks.max_transactions_drop",
+        ),
+    )
+    if not checks.max_abs_value > 0:
+        raise ConfigError(f"{source}: master.load_checks.max_abs_value must be above 0")
+    if not 0 <= checks.max_transactions_drop <= 1:
+        raise ConfigError(f"{source}: master.load_checks.max_transactions_drop must be in [0, 1]")
+    return checks
+
+
 def _parse_forecast(raw: Any, source: str) -> ForecastOptions:
     if raw is None:
         return ForecastOptions()
     if not isinstance(raw, dict):
         raise ConfigError(f"{source}: master.forecast must be a mapping")
-    extra = set(raw) - {"prophet", "prophet_budget_seconds", "backtest_origins"}
-    if extra:
-        raise ConfigError(f"{source}: master.forecast: unknown keys: {', '.join(sorted(extra))}")
+    _check_keys(
+        raw, {"prophet", "prophet_budget_seconds", "backtest_origins"}, f"{source}: master.forecast"
+    )
     options = ForecastOptions(
         prophet=str(raw.get("prophet", "auto")),
         prophet_budget_seconds=_number(
@@ -319,34 +381,21 @@ def _parse_forecast(raw: Any, source: str) -> ForecastOptions:
 def parse_config(text: str, source: str = "accounts.yaml") -> Config:
     """Parse and validate accounts.yaml; errors name the file and the entry."""
     try:
-        data = yaml.safe_load(text) or {}
+        data = strict_yaml.load(text) or {}
+    except strict_yaml.DuplicateKeyError as exc:
+        raise ConfigError(f"{source}: {exc}") from exc
     except yaml.YAMLError as exc:
         raise ConfigError(f"{source}: not valid YAML: {exc}") from exc
     if not isinstance(data, dict):
         raise ConfigError(f"{source}: expected a mapping with `master:` and `accounts:`")
-    unknown = set(data) - {"master", "accounts"}
-    if unknown:
-        raise ConfigError(f"{source}: unknown top-level keys: {', '.join(sorted(unknown))}")
+    _check_keys(data, {"master", "accounts"}, f"{source}: top level")
 
     master = None
     if data.get("master") is not None:
         raw = data["master"]
         if not isinstance(raw, dict):
             raise ConfigError(f"{source}: `master` must be a mapping")
-        known = {
-            "name",
-            "period",
-            "currency",
-            "service_level",
-            "horizon_periods",
-            "as_of",
-            "forecast",
-            "items_file",
-            "kpi",
-        }
-        extra = set(raw) - known
-        if extra:
-            raise ConfigError(f"{source}: master: unknown keys: {', '.join(sorted(extra))}")
+        _check_keys(raw, MASTER_KEYS, f"{source}: master")
         master = Master(
             name=str(raw.get("name", "Master")),
             period=str(raw.get("period", "week")),
@@ -363,6 +412,7 @@ def parse_config(text: str, source: str = "accounts.yaml") -> Config:
             forecast=_parse_forecast(raw.get("forecast"), source),
             items_file=str(raw["items_file"]) if raw.get("items_file") else None,
             kpi=_parse_kpi(raw.get("kpi"), source),
+            load_checks=_parse_load_checks(raw.get("load_checks"), source),
         )
 
     accounts = []
@@ -378,6 +428,7 @@ def parse_config(text: str, source: str = "accounts.yaml") -> Config:
         for required in ("id", "connection"):
             if required not in raw:
                 raise ConfigError(f"{where}: missing `{required}`")
+        _check_keys(raw, ACCOUNT_KEYS, f"{where} ({raw['id']})")
         conn = raw["connection"] or {}
         if not isinstance(conn, dict):
             raise ConfigError(f"{where}: `connection` must be a mapping")
@@ -454,12 +505,14 @@ def _check_connection_keys(conn: dict[str, Any], conn_type: str, where: str) -> 
                 "accounts.yaml, put it in an environment variable and name that variable in "
                 "connection.url_env"
             )
-    extra = set(conn) - CONNECTION_KEYS[conn_type]
-    if extra:
-        raise ConfigError(
-            f"{where}: unknown keys for a {conn_type} connection: {', '.join(sorted(extra))} "
-            f"(allowed: {', '.join(sorted(CONNECTION_KEYS[conn_type]))})"
-        )
+    _check_keys(conn, CONNECTION_KEYS[conn_type], f"{where}: {conn_type} connection")
+
+
+def _check_keys(raw: dict[str, Any], allowed: set[str], where: str) -> None:
+    """Every key of a mapping must be one we know: a typo is an error, never ignored."""
+    unknown = set(raw) - allowed
+    if unknown:
+        raise ConfigError(strict_yaml.unknown_keys_message(where, unknown, allowed))
 
 
 def _validate_connection(account: Account, source: str) -> None:

@@ -53,6 +53,9 @@ def _c(name: str, type_: ColumnType = "float", required: bool = False, *checks) 
     return Column(name, type_, required, tuple(checks))
 
 
+# Range rule: a number beyond this (either sign) is no real quantity, price or stock; its row is
+# rejected (accounts.yaml master.load_checks.max_abs_value changes it).
+MAX_ABS_VALUE = 1e9
 NON_NEGATIVE = ("ge", 0)
 POSITIVE = ("gt", 0)
 

@@ -129,6 +129,11 @@ class Lake:
         path = self.partition(table, account_id) / PART
         return pq.read_table(path).to_pandas()
 
+    def row_count(self, table: str, account_id: str) -> int | None:
+        """Rows of one account's table in the lake (from the file's footer), None if absent."""
+        path = self.partition(table, account_id) / PART
+        return pq.ParquetFile(path).metadata.num_rows if path.exists() else None
+
     def has_data(self, account_id: str) -> bool:
         return all((self.partition(t, account_id) / PART).exists() for t in self.tables())
 

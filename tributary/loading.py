@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from tributary.config import Account, Config, Home
+from tributary.config import Account, Config, Home, LoadChecks
 from tributary.connectors.database import (
     SourceUnavailable,
     fingerprint_tables,
@@ -36,7 +36,7 @@ from tributary.connectors.folder import (
     fingerprint,
     read_piece_file,
 )
-from tributary.contract import PIECES
+from tributary.contract import MAX_ABS_VALUE, PIECES
 from tributary.lake import REJECTED, Lake, LoadStatus
 from tributary.validation import PieceResult, validate_piece
 
@@ -56,6 +56,11 @@ class AccountLoadError(Exception):
     def __init__(self, account_id: str, message: str):
         super().__init__(f"account '{account_id}': {message}")
         self.account_id = account_id
+
+
+class HeldLoadError(AccountLoadError):
+    """The new input looks like a failed export (history shrank too much, or came empty): the
+    account keeps its previous data until someone accepts this load once."""
 
 
 class TransientAccountLoadError(AccountLoadError):
@@ -140,6 +145,7 @@ def validate_account(
     account: Account,
     progress: Callable[[str], None] | None = None,
     source: Source | None = None,
+    max_abs_value: float = MAX_ABS_VALUE,
 ) -> tuple[str, dict[str, PieceResult], list[str]]:
     """Read and validate every piece of one account without writing anything."""
     source = source or open_source(home, account)
@@ -152,6 +158,7 @@ def validate_account(
             raw,
             column_map=account.connection.columns,
             date_format=account.connection.date_format,
+            max_abs_value=max_abs_value,
         )
         results[piece_name] = result
         warnings.extend(result.warnings)
@@ -169,9 +176,15 @@ def load_account(
     account_id: str,
     progress: Callable[[str], None] | None = None,
     force: bool = False,
+    accept_drop: bool = False,
 ) -> LoadReport:
-    """Load one account into the lake; raise AccountLoadError (old data kept) if it cannot."""
+    """Load one account into the lake; raise AccountLoadError (old data kept) if it cannot.
+
+    A load whose transactions shrink by more than ``master.load_checks.max_transactions_drop``
+    of the rows in the lake is held (HeldLoadError) unless ``accept_drop``.
+    """
     account = config.account(account_id)
+    checks = config.master.load_checks if config.master else LoadChecks()
     lake = Lake(home.lake)
     lake.recover(account_id)
     started = time.perf_counter()
@@ -195,7 +208,9 @@ def load_account(
                 unchanged=True,
                 warnings=(previous.warnings or "").splitlines(),
             )
-        load_id, results, warnings = validate_account(home, account, progress, source)
+        load_id, results, warnings = validate_account(
+            home, account, progress, source, checks.max_abs_value
+        )
     except UnreadableFile as exc:
         _record_failure(lake, account_id, str(exc))
         raise AccountLoadError(account_id, f"{exc} (previous data kept)") from exc
@@ -218,6 +233,11 @@ def load_account(
         and previous.status == "ok"
         and lake.has_data(account_id)
     )
+    if not unchanged and not accept_drop:
+        held = _held_back(lake, account_id, results, checks.max_transactions_drop)
+        if held:
+            _record_failure(lake, account_id, held)
+            raise HeldLoadError(account_id, held)
     if not unchanged:
         rejected = [r.rejected for r in results.values() if len(r.rejected)]
         tables: dict[str, pd.DataFrame] = {name: r.frame for name, r in results.items()}
@@ -253,6 +273,26 @@ def load_account(
         unchanged=unchanged,
         per_piece=per_piece,
         warnings=warnings,
+    )
+
+
+def _held_back(
+    lake: Lake, account_id: str, results: dict[str, PieceResult], max_drop: float
+) -> str | None:
+    """Why this load should wait for a person (None: it may go in)."""
+    before = lake.row_count("transactions", account_id)
+    new = results.get("transactions")
+    if not before or new is None:
+        return None
+    after = len(new.frame)
+    if after >= before * (1 - max_drop):
+        return None
+    what = "has no rows" if after == 0 else f"has {after:,} rows"
+    return (
+        f"held back, previous data kept: {new.source_file} {what} where the lake holds {before:,} "
+        f"(a drop of {1 - after / before:.0%}, more than the {max_drop:.0%} allowed by "
+        "master.load_checks.max_transactions_drop). If this is right, accept it once: "
+        f"`tributary run --accept {account_id}`"
     )
 
 

@@ -54,6 +54,7 @@ import re
 import secrets
 import tempfile
 import time
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -61,6 +62,9 @@ from pathlib import Path
 import duckdb
 import psycopg2
 from psycopg2 import sql
+
+# The environment variable the publish URL comes from (orchestration reads it).
+PUBLISH_URL_ENV = "TRIBUTARY_PUBLISH_URL"
 
 SOURCE_SCHEMA = "marts"
 MASTER_ACCOUNT_ID = "master"
@@ -227,6 +231,24 @@ class _Source:
         return any(name == "account_id" for name, _, _ in self.columns)
 
 
+def check_url(pg_url: str, variable: str = PUBLISH_URL_ENV) -> None:
+    """Raise PublishError naming the variable (never its value) if the URL cannot be parsed."""
+    if "://" not in pg_url:
+        return  # a libpq "key=value" string: libpq's own message names the bad key
+    try:
+        parts = urllib.parse.urlsplit(_pg_dsn(pg_url))
+        parts.port  # noqa: B018 - parses the port
+    except ValueError:
+        raise PublishError(
+            f"{variable} does not hold a valid PostgreSQL URL (its port is not a number; "
+            "expected postgresql://user@host:port/database)"
+        ) from None  # the chained error would quote the URL
+    if parts.scheme not in ("postgresql", "postgres"):
+        raise PublishError(
+            f"{variable} must be a postgresql:// URL (expected postgresql://user@host:port/db)"
+        )
+
+
 def _pg_dsn(pg_url: str) -> str:
     """Accept SQLAlchemy-style URLs (``postgresql+psycopg2://``) as well as libpq ones."""
     return re.sub(r"^postgres(?:ql)?\+\w+://", "postgresql://", pg_url)
@@ -287,6 +309,7 @@ def publish_marts(
     """
     say = progress or (lambda message: None)
     started = time.perf_counter()
+    check_url(pg_url)
     warehouse_path = Path(warehouse_path)
     if not warehouse_path.exists():
         raise PublishError(f"no warehouse at {warehouse_path}")

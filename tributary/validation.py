@@ -3,7 +3,8 @@
 Order of work, each step only on the rows that survived the previous one:
 
 1. headers matched to contract columns (explicit column map, then the document's spellings);
-2. text parsed into numbers, dates and booleans; a cell that does not parse rejects its row;
+2. text parsed into numbers, dates and booleans; a cell that does not parse, or a number beyond
+   the plausible range (``max_abs_value``), rejects its row;
 3. the pandera schema of the piece: required values, ranges, allowed words, two-column rules;
 4. duplicate keys: the first row wins, the rest are rejected (``duplicate key``);
 5. loops in BOM and substitutions reject the rows of the loop, naming it.
@@ -24,7 +25,7 @@ import pandas as pd
 
 from tributary.config import check_date_format
 from tributary.connectors.folder import RawTable, UnreadableFile
-from tributary.contract import Piece, category_list_column, normalize_header
+from tributary.contract import MAX_ABS_VALUE, Piece, category_list_column, normalize_header
 from tributary.graph import loop_edges
 from tributary.schemas import failing_rows
 
@@ -248,8 +249,13 @@ def validate_piece(
     raw: RawTable,
     column_map: dict[str, str] | None = None,
     date_format: str | None = None,
+    max_abs_value: float = MAX_ABS_VALUE,
 ) -> PieceResult:
-    """Parse and validate one raw file of ``piece``; see the module docstring for the rules."""
+    """Parse and validate one raw file of ``piece``; see the module docstring for the rules.
+
+    A number beyond ``max_abs_value`` (either sign) rejects its row: no real quantity, price or
+    stock is that large, and one such value would swamp every sum and forecast downstream.
+    """
     headers = [str(h) for h in raw.frame.columns]
     header_map = map_headers(piece, headers, column_map or {}, raw.file)
     if any(c.type == "date" for c in piece.columns):
@@ -301,8 +307,17 @@ def validate_piece(
                 fractional = values.notna() & (values != np.floor(values.fillna(0)))
                 bad = bad | fractional
                 values = values.where(~fractional)
+            implausible = values.abs() > max_abs_value
+            values = values.where(~implausible)
             typed[column.name] = values
             reject(bad, column.name, _type_reason(column.type, date_format), cells)
+            reject(
+                implausible,
+                column.name,
+                f"beyond the plausible range of +/-{max_abs_value:g} "
+                "(accounts.yaml master.load_checks.max_abs_value)",
+                cells,
+            )
         elif column.type == "bool":
             values, bad = parse_booleans(cells)
             typed[column.name] = values

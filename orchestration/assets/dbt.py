@@ -3,6 +3,7 @@
 import json
 import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -24,6 +25,7 @@ from orchestration.automation import (
 )
 from orchestration.resources.dbt import dbt_project, ensure_manifest
 from orchestration.resources.home import TributaryHome
+from tributary import warehouse_files
 
 ensure_manifest()
 
@@ -79,10 +81,15 @@ def dbt_vars(tributary_home: TributaryHome) -> dict[str, str]:
     return {"as_of": tributary_home.as_of().isoformat(), "period": master.period}
 
 
-def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, home: TributaryHome):
-    # dbt runs as a subprocess that inherits this environment: point it at this home.
-    os.environ.update(home.dbt_env())
-    home.home.root.mkdir(parents=True, exist_ok=True)
+def _build(
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    home: TributaryHome,
+    build_file: Path,
+):
+    # dbt runs as a subprocess that inherits this environment: point it at this home, and at
+    # the run's build file, never at the warehouse readers have open.
+    os.environ.update(home.dbt_env(build_file))
     args = ["build", "--vars", json.dumps(dbt_vars(home))]
     yield from dbt.cli(args, context=context).stream()
 
@@ -102,8 +109,11 @@ OUTPUT_SELECT = " ".join(f"tag:{tag}" for tag in OUTPUT_TAGS)
 def warehouse_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, tributary_home: TributaryHome
 ):
-    """Build and test the warehouse up to demand history; dbt is the only warehouse writer."""
-    yield from _build(context, dbt, tributary_home)
+    """Build and test the warehouse up to demand history, into this run's build file (a copy
+    of the current warehouse); the scopes read it once it has passed."""
+    warehouse = tributary_home.home.warehouse
+    yield from _build(context, dbt, tributary_home, warehouse_files.begin_build(warehouse))
+    warehouse_files.mark_ready(warehouse)
 
 
 @dbt_assets(
@@ -118,5 +128,10 @@ def warehouse_models(
 def output_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, tributary_home: TributaryHome
 ):
-    """Turn every scope's forecast, plan and KPI files into their marts."""
-    yield from _build(context, dbt, tributary_home)
+    """Turn every scope's forecast, plan and KPI files into their marts, in the run's build
+    file; once they and their tests have passed, that file becomes the warehouse (one rename:
+    readers see all the old marts or all the new)."""
+    warehouse = tributary_home.home.warehouse
+    yield from _build(context, dbt, tributary_home, warehouse_files.build_for_outputs(warehouse))
+    warehouse_files.swap_in(warehouse)
+    context.log.info(f"swapped the new warehouse in: {warehouse}")

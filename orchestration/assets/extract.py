@@ -1,6 +1,7 @@
 """Extract: each account's connection into the lake, one partition per account."""
 
 import dagster as dg
+from pydantic import Field
 
 from orchestration.automation import after_loads
 from orchestration.partitions import accounts_partitions
@@ -28,6 +29,16 @@ MASTER_ITEMS_KEY = dg.AssetKey(["lake", "master_items"])
 STATUS_KEY = dg.AssetKey(["lake", "load_status"])
 
 
+class LoadConfig(dg.Config):
+    """Run config of a load (the UI's launchpad: ``ops: {account_data: {config: ...}}``)."""
+
+    accept_drop: bool = Field(
+        default=False,
+        description="Accept, this once, a load whose transactions shrank by more than "
+        "master.load_checks.max_transactions_drop (held back otherwise).",
+    )
+
+
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(
@@ -45,13 +56,20 @@ STATUS_KEY = dg.AssetKey(["lake", "load_status"])
     # Loads of different accounts may run side by side; each writes only its own folders.
     op_tags={"tributary/step": "extract"},
 )
-def account_data(context: dg.AssetExecutionContext, tributary_home: TributaryHome):
+def account_data(
+    context: dg.AssetExecutionContext, config: LoadConfig, tributary_home: TributaryHome
+):
     """Read, validate and atomically replace one account's data in the lake."""
     account_id = context.partition_key
     home = tributary_home.home
-    config = home.load()
     try:
-        report = load_account(home, config, account_id, progress=context.log.info)
+        report = load_account(
+            home,
+            home.load(),
+            account_id,
+            progress=context.log.info,
+            accept_drop=config.accept_drop,
+        )
     except AccountLoadError as exc:
         # The account's status did change (it now says stale, with the reason): downstream
         # rebuilds so marts.accounts shows it, while its data stays as it was.

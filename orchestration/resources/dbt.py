@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import sys
@@ -35,16 +36,29 @@ def ensure_manifest() -> Path:
     definitions without it, so the check lives here for every entry point.
     """
     manifest = dbt_project.manifest_path
-    if not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime(
-        dbt_project.project_dir
-    ):
-        # The stock preparer looks for `dbt` on PATH; use the one beside this Python.
-        dbt_resource().cli(["parse", "--quiet"], target_path=dbt_project.target_path).wait()
+
+    def stale() -> bool:
+        newest = _newest_source_mtime(dbt_project.project_dir)
+        return not manifest.exists() or manifest.stat().st_mtime < newest
+
+    if stale():
+        # Several processes may load the definitions at once (test workers, Celery workers):
+        # one parses, the others wait for its manifest.
+        dbt_project.target_path.mkdir(parents=True, exist_ok=True)
+        with open(dbt_project.target_path / ".parse.lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if stale():
+                # The stock preparer looks for `dbt` on PATH; use the one beside this Python.
+                dbt_resource().cli(["parse", "--quiet"], target_path=dbt_project.target_path).wait()
     return manifest
 
 
 def dbt_executable() -> str:
-    """The dbt installed beside this Python (the venv's), even when the venv is not activated."""
+    """The dbt installed beside this Python (the venv's), even when the venv is not activated:
+    through `tributary-dbt`, so that a killed run leaves no dbt behind holding DuckDB's lock."""
+    bound = Path(sys.executable).parent / "tributary-dbt"
+    if bound.exists() and (bound.parent / "dbt").exists():
+        return str(bound)
     beside = Path(sys.executable).parent / "dbt"
     return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
 

@@ -10,9 +10,18 @@ import dagster as dg
 import duckdb
 import pandas as pd
 
+from tributary import warehouse_files
+
+READER_CONFIG = {"memory_limit": "1GB", "threads": "1"}
+
 
 class Warehouse(dg.ConfigurableResource):
-    """The home's warehouse.duckdb, opened read-only for each query."""
+    """The home's warehouse.duckdb, opened read-only for each query.
+
+    Within a run, once its warehouse step has passed, the steps read that run's build file
+    (tributary.warehouse_files): the scopes plan on the data just loaded while readers outside
+    keep the previous warehouse until the run swaps the new one in.
+    """
 
     path: str
 
@@ -23,7 +32,9 @@ class Warehouse(dg.ConfigurableResource):
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """One read-only connection for several queries (say, a scope read chunk by chunk)."""
-        if not Path(self.path).exists():
+        path = warehouse_files.reading_path(Path(self.path))
+        if not path.exists():
             raise dg.Failure(f"no warehouse at {self.path}: build it first (build_warehouse)")
-        with duckdb.connect(self.path, read_only=True) as con:
+        # Two scopes read side by side: each connection stays within its share of memory.
+        with duckdb.connect(str(path), read_only=True, config=READER_CONFIG) as con:
             yield con

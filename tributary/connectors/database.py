@@ -91,13 +91,16 @@ def database_url(url_env: str, environ: Mapping[str, str] | None = None) -> URL:
             "URL of the source database, e.g. postgresql+psycopg2://user:password@host/db",
         )
     try:
-        return sa.make_url(value)
-    except sa.exc.ArgumentError as exc:
+        url = sa.make_url(value)
+        url.port  # noqa: B018 - parses the port: "host:notaport" fails here, not at connect
+    except (sa.exc.ArgumentError, ValueError) as exc:
+        problem = "its port is not a number" if isinstance(exc, ValueError) else "unparsable"
         raise DatabaseSettingsError(
             f"${url_env}",
-            f"environment variable {url_env} does not hold a valid SQLAlchemy URL "
-            "(expected dialect+driver://user:password@host:port/database)",
-        ) from exc
+            f"environment variable {url_env} does not hold a valid SQLAlchemy URL ({problem}; "
+            "expected dialect+driver://user:password@host:port/database)",
+        ) from None  # the chained error would quote the URL, password and all
+    return url
 
 
 def describe_url(url: URL) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import multiprocessing as mp
 import multiprocessing.util
+import os
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -94,7 +95,9 @@ def _worker_pool(n_jobs: int) -> ProcessPoolExecutor:
     if _POOL is not None:
         _POOL[1].shutdown(wait=True)
     ctx = mp.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=n_jobs, mp_context=ctx, initializer=_warm_worker)
+    pool = ProcessPoolExecutor(
+        max_workers=n_jobs, mp_context=ctx, initializer=_warm_worker, initargs=(os.getpid(),)
+    )
     # Shut down before exit, also when this process is itself a multiprocessing worker: there
     # its children are joined at exit before any atexit hook runs, which would wait forever.
     # The priority runs this before the pool's queues close (theirs is 10).
@@ -105,8 +108,8 @@ def _worker_pool(n_jobs: int) -> ProcessPoolExecutor:
     return pool
 
 
-def _warm_worker() -> None:
-    die_with_parent()
+def _warm_worker(parent: int) -> None:
+    die_with_parent(parent=parent)
     silence()
     import prophet  # noqa: F401 - imported once per worker, up front
 
