@@ -9,7 +9,7 @@ import numpy as np
 from .ets import ets
 from .metrics import error_sums, mase_scale, wape
 from .models import SIMPLE_MODELS, Forecaster
-from .theta import seasonal_arima, theta
+from .theta import arima_ready, seasonal_arima, theta
 
 STAT_MODELS: dict[str, Forecaster] = {
     **SIMPLE_MODELS,
@@ -166,6 +166,8 @@ def run_stat_models(
         kept[name] = (rows, fcs)
     for combo, fn in COMBOS.items():
         rows = candidates.get(combo, np.zeros(0, dtype=int))
+        # only where every member models the season: enough history at the first origin
+        rows = rows[combo_ready(y_adj[rows, : bt.ends[0]], m)] if bt.ends else rows[:0]
         if len(rows) == 0 or not all(k in kept for k in COMBO_MEMBERS):
             continue
         parts = []
@@ -177,6 +179,11 @@ def run_stat_models(
         add_score(bt, combo, rows, y_raw, fcs)
 
 
+def combo_ready(y: np.ndarray, m: int) -> np.ndarray:
+    """(N,) bool: the series has the history (two seasons + 4) for the seasonal ARIMA."""
+    return arima_ready(y, m)
+
+
 def combo_forecast(name: str, y: np.ndarray, h: int, m: int) -> np.ndarray:
     """Final forecast (N, h) of combination `name` from its members' forecasts."""
     members = np.stack([STAT_MODELS[k](y, h, m) for k in COMBO_MEMBERS])
@@ -186,7 +193,8 @@ def combo_forecast(name: str, y: np.ndarray, h: int, m: int) -> np.ndarray:
 def choose(bt: Backtest, n: int) -> tuple[np.ndarray, np.ndarray]:
     """Per series: (chosen model name or '' when none scored, index into MODEL_ORDER).
 
-    Lowest mean MASE wins (challengers' counted CHALLENGER_MARGIN worse); models within
+    Lowest mean MASE wins (challengers' counted CHALLENGER_MARGIN worse: every single model but
+    the intermittent methods, ETS only where a combination was scored); models within
     TIE_TOLERANCE of it tie and the lowest WAPE among them wins, then the earlier model in
     MODEL_ORDER.
     """
@@ -195,8 +203,12 @@ def choose(bt: Backtest, n: int) -> tuple[np.ndarray, np.ndarray]:
         return np.full(n, "", dtype=object), np.full(n, -1)
     mase = np.column_stack([bt.scores[m].mase for m in names])
     mase = np.where(np.isfinite(mase), mase, np.inf)
+    combo_cols = [j for j, name in enumerate(names) if name in COMBOS]
+    has_combo = np.isfinite(mase[:, combo_cols]).any(axis=1) if combo_cols else np.zeros(n, bool)
     for j, name in enumerate(names):
-        if name not in DEFAULT_MODELS:
+        if name == "ets":  # the default where no combination was scored
+            mase[:, j] *= np.where(has_combo, 1 + CHALLENGER_MARGIN, 1.0)
+        elif name not in DEFAULT_MODELS:
             mase[:, j] *= 1 + CHALLENGER_MARGIN
     wp = np.column_stack([wape(bt.scores[m].abs_err, bt.scores[m].act) for m in names])
     wp = np.where(np.isfinite(wp), wp, np.inf)

@@ -158,6 +158,12 @@ def _aicc(sse: np.ndarray, n: np.ndarray, k: int) -> np.ndarray:
     return np.where(n - k - 1 > 0, out, np.inf)
 
 
+def arima_ready(y: np.ndarray, m: int) -> np.ndarray:
+    """(N,) bool: at least 2 * m + 4 observed periods (and m >= 2) for the seasonal ARIMA."""
+    t = y.shape[1]
+    return (m >= 2) & (t > 2 * m + 4) & ((~np.isnan(y)).sum(axis=1) >= 2 * m + 4)
+
+
 def seasonal_arima(y: np.ndarray, h: int, m: int) -> np.ndarray:
     """ARIMA(1,0,0)(0,1,0)_m with or without drift by AICc (N, h), never negative.
 
@@ -166,8 +172,7 @@ def seasonal_arima(y: np.ndarray, h: int, m: int) -> np.ndarray:
     n, t = y.shape
     if n == 0 or t == 0:
         return np.zeros((n, h))
-    obs = ~np.isnan(y)
-    ok = (m >= 2) & (obs.sum(axis=1) >= 2 * m + 4) & (t > 2 * m + 4)
+    ok = arima_ready(y, m)
     out = np.zeros((n, h))
     rest = np.nonzero(~ok)[0]
     if len(rest):
