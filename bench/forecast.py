@@ -142,7 +142,9 @@ def main() -> None:
         f"(a) engine : {args.series / t_engine:8.1f} series/s ({t_engine:.1f}s), "
         f"mean MASE {e_mase.mean():.3f}, WAPE {e_wape:.3f}"
     )
-    print("    models chosen:", res.accuracy["model"].value_counts().to_dict())
+    chosen = res.accuracy["model"]
+    print("    models chosen:", chosen.value_counts().to_dict())
+    print(f"    combinations' share of chosen models: {chosen.str.startswith('combo').mean():.1%}")
     inside = float(((actual >= lo) & (actual <= hi)).mean())
     print(f"    80 % interval coverage on the held-out weeks: {inside:.1%}")
 

@@ -214,3 +214,61 @@ def test_first_forecast_period_follows_the_last_complete_period():
     assert first_forecast_period(dt.date(2025, 6, 29), "week") == pd.Timestamp("2025-06-30")
     assert first_forecast_period(dt.date(2025, 6, 30), "week") == pd.Timestamp("2025-06-30")
     assert first_forecast_period(dt.date(2025, 6, 30), "day") == pd.Timestamp("2025-07-01")
+
+
+def test_theta_extends_a_straight_line_and_keeps_a_season():
+    from tributary.forecasting.theta import theta
+
+    line = 10.0 + 2.0 * np.arange(48)
+    f = theta(line[None, :], 3, 12)[0]
+    # SES lags a line; the theta lines add the slope back: the forecast rises and stays within
+    # 5 % of the line's continuation (62, 64, 66...).
+    assert np.all(np.diff(f) > 0)
+    assert np.allclose(f, 10.0 + 2.0 * np.arange(48, 51), rtol=0.05)
+    season = np.tile([5.0, 10.0, 20.0, 10.0] * 3, 4)  # period 12, four seasons, no trend
+    g = theta(season[None, :], 12, 12)[0]
+    assert np.allclose(g, season[:12], rtol=0.02)
+
+
+def test_seasonal_arima_repeats_a_pure_season_and_its_drift():
+    from tributary.forecasting.theta import seasonal_arima
+
+    pattern = np.array([1.0, 3.0, 2.0, 6.0])
+    y = np.concatenate([pattern + 4.0 * k for k in range(6)])  # each season 4 higher
+    f = seasonal_arima(y[None, :], 4, 4)[0]
+    assert np.allclose(f, pattern + 24.0)
+    short = seasonal_arima(np.array([[5.0, 5.0, 5.0]]), 2, 4)[0]  # too short: SES
+    assert np.allclose(short, 5.0)
+
+
+def test_combination_is_the_median_of_its_members_and_runner_up_is_reported():
+    from tributary.forecasting import backtest as btm
+
+    rng = np.random.default_rng(3)
+    y = 50 + 10 * np.sin(2 * np.pi * np.arange(60) / 12) + rng.normal(0, 2, (2, 60))
+    members = np.stack([btm.STAT_MODELS[k](y, 6, 12) for k in btm.COMBO_MEMBERS])
+    assert np.allclose(btm.combo_forecast("combo_median", y, 6, 12), np.median(members, axis=0))
+    assert np.allclose(btm.combo_forecast("combo_mean", y, 6, 12), members.mean(axis=0))
+    start = pd.Timestamp("2020-01-01")
+    hist = _history({"A": y[0], "B": y[1]}, str(start.date()), "MS")
+    as_of = (start + pd.DateOffset(months=60) - pd.Timedelta(days=1)).date()
+    res = forecast_demand(
+        hist, None, None, as_of, ForecastSettings(period="month", horizon=6, prophet="never")
+    )
+    acc = res.accuracy
+    assert (acc["runner_up"] != acc["model"]).all()
+    assert acc["runner_up"].isin(btm.SMOOTH_CANDIDATES).all()
+    assert (acc["runner_up_mase"] > 0).all()
+
+
+def test_backtest_horizon_covers_lead_time_plus_order_cycle():
+    from tributary.forecasting.settings import consumed_periods
+
+    # 60 days lead time + 14 days cycle = 74 days: 10.6, so 11 weeks; defaults (30 + 7 days):
+    # 5.3, so 6 weeks; a month: 30 + 30.4 days, 2 months
+    assert consumed_periods(np.array([60.0]), np.array([14.0]), "week") == 11
+    assert consumed_periods(None, None, "week") == 6
+    assert consumed_periods(np.array([np.nan]), np.array([np.nan]), "month") == 2
+    s = ForecastSettings(period="week", horizon=52, min_backtest_horizon=20)
+    assert s.bt_horizon == 20  # beyond the default 13 weeks
+    assert ForecastSettings(period="week", horizon=8, min_backtest_horizon=20).bt_horizon == 8

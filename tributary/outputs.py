@@ -29,6 +29,8 @@ FORECAST_ACCURACY_SCHEMA = pa.schema(
         pa.field("mase", pa.float64()),
         pa.field("bias", pa.float64()),
         pa.field("periods_tested", pa.int64()),
+        pa.field("runner_up", pa.string()),
+        pa.field("runner_up_mase", pa.float64()),
     ]
 )
 

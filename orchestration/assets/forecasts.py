@@ -7,6 +7,7 @@ from orchestration.partitions import scopes_partitions
 from orchestration.resources.home import TributaryHome
 from orchestration.resources.warehouse import Warehouse
 from tributary.forecasting import ForecastSettings, forecast_demand
+from tributary.forecasting.settings import consumed_periods
 from tributary.lake import Lake
 from tributary.outputs import DEMAND_FORECAST_SCHEMA, FORECAST_ACCURACY_SCHEMA
 
@@ -50,7 +51,8 @@ def scope_forecasts(
         [scope],
     )
     items = warehouse.read(
-        "select account_id, item_code, location, inactive, termination from marts.items "
+        "select account_id, item_code, location, inactive, termination, lead_time_days, "
+        "order_cycle_days from marts.items "
         "where account_id = ? order by all",
         [scope],
     )
@@ -63,6 +65,10 @@ def scope_forecasts(
         period=master.period,
         horizon=master.horizon,
         backtest_origins=master.forecast.backtest_origins,
+        # the backtest covers what the plan consumes: lead time plus order cycle
+        min_backtest_horizon=consumed_periods(
+            items.get("lead_time_days"), items.get("order_cycle_days"), master.period
+        ),
         prophet=master.forecast.prophet,
         prophet_budget_seconds=master.forecast.prophet_budget_seconds,
     )

@@ -15,11 +15,14 @@ Decisions the integration relies on:
   smooth / erratic / intermittent / lumpy (ADI 1.32, CV^2 0.49), inactive / terminated from the
   items table (forecast 0, model 'inactive' / 'terminated'). New series forecast the window mean
   (model 'mean', no accuracy figures, periods_tested 0).
-- Candidates: smooth/erratic: ets (vectorized AutoETS equivalent), seasonal_naive, naive, mean,
-  prophet (per settings.prophet); intermittent/lumpy: croston_sba, tsb, adida. Choice: lowest
-  mean MASE over the origins (a challenger to ets / the intermittent methods needs a 20 % lower
-  MASE), near-ties by WAPE. accuracy reports the chosen model's backtest wape, mase (lag-1
-  in-sample scale), bias (= sum(forecast - actual) / sum(actual), > 0 over-forecasts).
+- Candidates: smooth/erratic: combo_median and combo_mean (median / mean of ets, theta and
+  arima), ets (vectorized AutoETS equivalent), theta (optimised Theta), arima (seasonal
+  ARIMA(1,0,0)(0,1,0) with or without drift), seasonal_naive, naive, mean, prophet (per
+  settings.prophet); intermittent/lumpy: croston_sba, tsb, adida. Choice: lowest mean MASE over
+  the origins of a backtest covering at least settings.min_backtest_horizon (lead time plus order
+  cycle); a single smooth-series model needs a 20 % lower MASE than the combinations, near-ties
+  by WAPE. accuracy reports the chosen model's backtest wape, mase (lag-1 in-sample scale), bias
+  (= sum(forecast - actual) / sum(actual), > 0 over-forecasts), and the runner-up with its mase.
 - Promotions: qty = baseline * (1 + beta * discount); beta pooled over all series of the call
   and shrunk per series; statistical models see de-promoted history and future promoted
   periods are multiplied back; prophet gets the discount as a regressor instead.

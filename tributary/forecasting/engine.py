@@ -27,7 +27,17 @@ from .prophet_runner import ProphetTask, run_prophet
 from .settings import ForecastResult, ForecastSettings
 
 FORECAST_COLUMNS = [*KEYS, "period_start", "forecast_qty", "forecast_lo", "forecast_hi", "model"]
-ACCURACY_COLUMNS = [*KEYS, "model", "wape", "mase", "bias", "periods_tested", "series_class"]
+ACCURACY_COLUMNS = [
+    *KEYS,
+    "model",
+    "wape",
+    "mase",
+    "bias",
+    "periods_tested",
+    "series_class",
+    "runner_up",
+    "runner_up_mase",
+]
 PROPHET_AUTO_CLASSES = ("smooth", "erratic")
 PROPHET_ALWAYS_CLASSES = ("smooth", "erratic", "intermittent", "lumpy")
 
@@ -97,6 +107,8 @@ def _stat_forecasts(
         rows = np.nonzero(model == name)[0]
         if name in btm.STAT_MODELS:
             fc[rows] = btm.STAT_MODELS[name](y_adj[rows], hz, m) * fut_factor[rows]
+        elif name in btm.COMBOS:
+            fc[rows] = btm.combo_forecast(name, y_adj[rows], hz, m) * fut_factor[rows]
         elif name == "mean":
             fc[rows] = window_mean(y_adj[rows], hz, m) * fut_factor[rows]
     return fc
@@ -236,4 +248,7 @@ def _accuracy_frame(
         out[k] = np.where(tested > 0, v, np.nan)  # nothing tested: no score, not a perfect one
     out["periods_tested"] = tested
     out["series_class"] = classes.astype(str)
+    second, second_mase = btm.runner_up(bt, model)
+    out["runner_up"] = second.astype(str)
+    out["runner_up_mase"] = second_mase
     return out[ACCURACY_COLUMNS]

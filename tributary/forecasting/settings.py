@@ -4,18 +4,43 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from tributary.config import PERIODS, PROPHET_MODES
 
 DEFAULT_SEASON = {"day": 7, "week": 52, "month": 12}
+NOMINAL_PERIOD_DAYS = {"day": 1.0, "week": 7.0, "month": 30.4375}
+DEFAULT_LEAD_TIME_DAYS = 30.0  # as the planner defaults it
+
+
+def consumed_periods(
+    lead_time_days: pd.Series | np.ndarray | None,
+    order_cycle_days: pd.Series | np.ndarray | None,
+    period: str,
+    quantile: float = 0.9,
+) -> int:
+    """Periods a plan consumes (lead time + order cycle), at `quantile` over the items.
+
+    Missing values take the planner's defaults (30 days lead time, one period order cycle).
+    """
+    days = NOMINAL_PERIOD_DAYS[period]
+    lt = pd.to_numeric(pd.Series(lead_time_days, dtype=float), errors="coerce")
+    oc = pd.to_numeric(pd.Series(order_cycle_days, dtype=float), errors="coerce")
+    if lt.empty:
+        lt = pd.Series([DEFAULT_LEAD_TIME_DAYS])
+    oc = oc.reindex(lt.index)
+    total = lt.fillna(DEFAULT_LEAD_TIME_DAYS).clip(lower=0) + oc.fillna(days).clip(lower=0)
+    return max(1, int(np.ceil(float(np.quantile(total.to_numpy(), quantile)) / days)))
 
 
 @dataclass
 class ForecastSettings:
     """How to forecast: period grain, horizon, backtest shape and the prophet policy.
 
-    `backtest_horizon` defaults to min(horizon, season_length, 13). `prophet` is 'auto' (only on
+    `backtest_horizon` defaults to min(horizon, season_length, 13), raised to
+    `min_backtest_horizon` (the periods the plan consumes: lead time plus order cycle, see
+    consumed_periods) and capped at the horizon. `prophet` is 'auto' (only on
     smooth/erratic series with enough history, as many as `prophet_budget_seconds` pays for at
     a nominal cost per fit, highest volume first; deterministic), 'always' (every eligible
     series, no budget) or 'never'.
@@ -26,6 +51,7 @@ class ForecastSettings:
     season_length: int | None = None
     backtest_origins: int = 3
     backtest_horizon: int | None = None
+    min_backtest_horizon: int = 1
     prophet: str = "auto"
     prophet_budget_seconds: float = 10.0
     n_jobs: int = 2
@@ -53,7 +79,8 @@ class ForecastSettings:
         """Periods each backtest origin forecasts."""
         if self.backtest_horizon is not None:
             return max(1, int(self.backtest_horizon))
-        return max(1, min(self.horizon, self.season, 13))
+        base = min(self.horizon, self.season, 13)
+        return max(1, base, min(int(self.min_backtest_horizon), self.horizon))
 
     @property
     def bt_spacing(self) -> int:

@@ -20,7 +20,9 @@ final as (
         wape,
         mase,
         bias,
-        periods_tested
+        periods_tested,
+        runner_up,
+        runner_up_mase
 
     from accuracy
 

@@ -19,7 +19,9 @@ renamed as (
         cast(wape as double) as wape,
         cast(mase as double) as mase,
         cast(bias as double) as bias,
-        cast(periods_tested as bigint) as periods_tested
+        cast(periods_tested as bigint) as periods_tested,
+        cast(runner_up as varchar) as runner_up,
+        cast(runner_up_mase as double) as runner_up_mase
 
     from source
     where {{ registered_account('account') }}
