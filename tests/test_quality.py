@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import json
 
+import duckdb
 import pandas as pd
 import pytest
 
-from tributary.quality import load_suite, tables_with_suites, validate_table
+from tributary.quality import (
+    load_suite,
+    partition_columns,
+    read_in_batches,
+    tables_with_suites,
+    validate_batches,
+    validate_table,
+)
 
 
 def forecast_rows(**changes) -> pd.DataFrame:
@@ -76,3 +84,55 @@ def test_missing_column_fails(tmp_path):
     )
     report = validate_table("t", pd.DataFrame({"y": [1]}), directory=tmp_path)
     assert [f.expectation for f in report.failures] == ["expect_column_to_exist"]
+
+
+def test_batches_keep_each_key_together_so_duplicates_are_caught():
+    # One duplicated key among 200, 50 rows per batch: the pair lands in the same batch.
+    keys = [f"I{i:03d}" for i in range(200)] + ["I007"]
+    rows = pd.DataFrame(
+        {
+            "account_id": "master",
+            "item_code": keys,
+            "location": "",
+            "period_start": pd.Timestamp("2026-11-02"),
+            "forecast_qty": 1.0,
+            "forecast_lo": 0.0,
+            "forecast_hi": 2.0,
+            "model": "ets",
+        }
+    )
+    con = duckdb.connect()
+    con.register("rows_view", rows)
+    key = partition_columns("demand_forecast")
+    assert key == ["account_id", "item_code", "location", "period_start"]
+    batches = list(read_in_batches(con, "rows_view", key, batch_rows=50))
+    assert len(batches) == 5 and sum(len(b) for b in batches) == 201
+    report = validate_batches("demand_forecast", iter(batches))
+    assert report.rows == 201
+    assert [(f.expectation, f.unexpected_count) for f in report.failures] == [
+        ("expect_compound_columns_to_be_unique", 2)
+    ]
+
+
+def test_batches_add_up_unexpected_counts_across_batches():
+    rows = forecast_rows()
+    rows = pd.concat([rows.assign(item_code=f"I{i}") for i in range(60)], ignore_index=True)
+    rows.loc[rows.index % 3 == 0, "forecast_qty"] = -1.0  # 40 negative rows over the batches
+    con = duckdb.connect()
+    con.register("rows_view", rows)
+    batches = read_in_batches(con, "rows_view", [], batch_rows=2048)
+    many = read_in_batches(con, "rows_view", partition_columns("demand_forecast"), batch_rows=7)
+    one = validate_batches("demand_forecast", batches)
+    split = validate_batches("demand_forecast", many)
+    negative = {(f.expectation, f.column): f.unexpected_count for f in split.failures}
+    assert negative[("expect_column_values_to_be_between", "forecast_qty")] == 40
+    assert {(f.expectation, f.column, f.unexpected_count) for f in one.failures} == {
+        (f.expectation, f.column, f.unexpected_count) for f in split.failures
+    }
+
+
+def test_an_empty_table_still_checks_its_columns():
+    con = duckdb.connect()
+    con.execute("create table t as select 1 as y where false")
+    batches = list(read_in_batches(con, "t", []))
+    assert len(batches) == 1 and list(batches[0].columns) == ["y"]
