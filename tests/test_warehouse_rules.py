@@ -10,7 +10,11 @@ Master: period ``week``, as_of 2025-06-30 (a Monday). Weeks start on Monday:
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -540,6 +544,110 @@ def test_master_on_hand_is_the_sum_of_the_children_per_item_and_location(con):
     assert mismatches == []
     a = position(con, "master", "A", "WH1")
     assert (a["on_hand"], a["on_order"], a["backorders"], a["available"]) == (20, 19, 2, 17)
+
+
+INVARIANT_MODELS = ("sales_history", "open_orders", "inventory_position", "demand_history")
+
+
+def warehouse_copy(home: Home, folder: Path) -> Path:
+    """A writable copy of the built warehouse (the module's readers keep the original open)."""
+    copy = folder / "warehouse.duckdb"  # dbt names the catalog after the file
+    folder.mkdir()
+    shutil.copy(home.warehouse, copy)
+    return copy
+
+
+def dbt_invariant_tests(home: Home, warehouse: Path, target: Path) -> dict[str, str]:
+    """Run the master invariant tests (generic dbt tests) on a warehouse file: status by test."""
+    dbt = Path(sys.executable).parent / "dbt"
+    project = Path(__file__).resolve().parents[1] / "dbt_project"
+    env = dict(
+        os.environ,
+        TRIBUTARY_HOME=str(home.root),
+        TRIBUTARY_LAKE=str(home.lake),
+        TRIBUTARY_WAREHOUSE=str(warehouse),
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+    )
+    selector = "test_name:master_equals_children test_name:master_sums_children"
+    done = subprocess.run(
+        [
+            dbt,
+            "test",
+            "--select",
+            *selector.split(),
+            "--project-dir",
+            project,
+            "--profiles-dir",
+            project,
+            "--target-path",
+            target,
+            "--vars",
+            json.dumps({"as_of": AS_OF.isoformat(), "period": "week"}),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert (target / "run_results.json").exists(), done.stdout + done.stderr
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    statuses = {}
+    for result in results:  # unique ids read test.tributary.<test>_<model>_<arguments>.<hash>
+        name = result["unique_id"].split(".")[2]
+        kind = next(
+            k for k in ("master_equals_children", "master_sums_children") if name.startswith(k)
+        )
+        model = next(m for m in INVARIANT_MODELS if name.startswith(f"{kind}_{m}"))
+        statuses[kind, model] = result["status"]
+    return statuses
+
+
+def test_master_invariant_tests_pass_and_fail_when_the_master_is_broken(built, tmp_path):
+    home, _ = built
+    intact = dbt_invariant_tests(home, warehouse_copy(home, tmp_path / "intact"), tmp_path / "t1")
+    assert set(intact.values()) == {"pass"} and len(intact) == 4, intact
+
+    broken = warehouse_copy(home, tmp_path / "copy")
+    with duckdb.connect(str(broken)) as con:
+        # one master line changed, one master on hand off, one master period missing
+        con.execute(
+            "update marts.sales_history set qty_sold = qty_sold + 1 where rowid = (select"
+            " min(rowid) from marts.sales_history where account_id = 'master')"
+        )
+        con.execute(
+            "update marts.inventory_position set on_hand = on_hand + 1"
+            " where account_id = 'master' and item_code = 'A' and location = 'WH1'"
+        )
+        con.execute(
+            "delete from marts.demand_history where rowid = (select min(rowid)"
+            " from marts.demand_history where account_id = 'master' and qty > 0)"
+        )
+    statuses = dbt_invariant_tests(home, broken, tmp_path / "t2")
+    assert statuses == {
+        ("master_equals_children", "sales_history"): "fail",
+        ("master_equals_children", "open_orders"): "pass",
+        ("master_sums_children", "inventory_position"): "fail",
+        ("master_sums_children", "demand_history"): "fail",
+    }
+
+
+def test_a_master_line_replaced_by_a_copy_of_another_fails(built, tmp_path):
+    # Same number of lines per item, so only the rows' fingerprint can tell.
+    home, _ = built
+    broken = warehouse_copy(home, tmp_path / "copy")
+    with duckdb.connect(str(broken)) as con:
+        first, second = con.execute(
+            "select min(rowid), max(rowid) from marts.open_orders where account_id = 'master'"
+            " and item_code = (select item_code from marts.open_orders where account_id ="
+            " 'master' group by all having count(*) > 1 order by all limit 1)"
+        ).fetchone()
+        con.execute(
+            "update marts.open_orders set qty = (select qty + 1 from marts.open_orders"
+            f" where rowid = {second}) where rowid = {first}"
+        )
+    statuses = dbt_invariant_tests(home, broken, tmp_path / "swapped")
+    assert statuses["master_equals_children", "open_orders"] == "fail"
 
 
 def test_accounts_lists_master_and_children_with_their_load_counts(con):
