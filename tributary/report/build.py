@@ -1,0 +1,161 @@
+"""Build the planning report: a static HTML site, self-contained, written beside the warehouse.
+
+The site is written into a scratch folder and swapped in at the end, so a reader never sees a
+half-written report and a failed build leaves the previous one in place.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+
+from tributary.report import data, pages
+from tributary.report.data import ItemKey
+
+ITEMS_PER_LIST_PAGE = 100
+
+
+class ReportError(Exception):
+    """The report cannot be built (no warehouse, unknown account)."""
+
+
+@dataclass
+class ReportResult:
+    """What one build wrote."""
+
+    index: Path
+    accounts: list[str]
+    item_pages: int
+    at_risk: dict[str, int]
+    seconds: float
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def _swap_in(scratch: Path, target: Path) -> None:
+    """Replace `target` by `scratch` (two renames; the old folder is removed afterwards)."""
+    old = target.with_name(f".{target.name}.old-{os.getpid()}")
+    if target.exists():
+        target.rename(old)
+    scratch.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def build_report(
+    warehouse: Path,
+    out: Path,
+    as_of: date,
+    only: Sequence[str] | None = None,
+    progress: Callable[[str], None] = print,
+) -> ReportResult:
+    """Write the report of `warehouse` into the folder `out` (`out/index.html`).
+
+    only: the accounts (child ids or "master") to build pages for; default all. The index and
+    the navigation always list every account.
+    """
+    started = time.perf_counter()
+    if not warehouse.exists():
+        raise ReportError(f"no warehouse at {warehouse} yet: run `tributary run` first")
+    out = out.resolve()
+    scratch = out.with_name(f".{out.name}.new-{os.getpid()}")
+    shutil.rmtree(scratch, ignore_errors=True)
+    generated = datetime.now().strftime("%Y-%m-%d %H:%M")
+    now = datetime.now()
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        con.execute("set memory_limit = '1GB'; set threads = 2")
+        accounts = data.accounts(con)
+        known = [a["account_id"] for a in accounts]
+        unknown = sorted(set(only or []) - set(known))
+        if unknown:
+            raise ReportError(
+                f"no account {', '.join(unknown)} in {warehouse}; accounts: {', '.join(known)}"
+            )
+        chosen = [a for a in accounts if not only or a["account_id"] in only]
+        overviews = {a["account_id"]: data.overview(con, a, accounts) for a in chosen}
+        selections = {
+            scope: data.item_selection(
+                con, scope, [(r["item_code"], r["location"]) for r in view.at_risk_all]
+            )
+            for scope, view in overviews.items()
+        }
+        page_sets = {scope: set(keys) for scope, keys in selections.items()}
+        summaries = {a["account_id"]: a.get("summary") for a in accounts}
+        summaries.update({scope: view.summary for scope, view in overviews.items()})
+        for row in data.fetch(con, "select * from marts.kpi_summary"):
+            summaries.setdefault(row["account_id"], row)
+            if summaries[row["account_id"]] is None:
+                summaries[row["account_id"]] = row
+        _write(scratch / "index.html", pages.index_page(accounts, summaries, as_of, generated))
+        item_pages = 0
+        for scope, view in overviews.items():
+            keys = selections[scope]
+            items = data.items(con, scope, keys)
+            list_rows = _list_rows(items)
+            pages_count = max(1, math.ceil(len(list_rows) / ITEMS_PER_LIST_PAGE))
+            folder = scratch / scope
+            _write(
+                folder / "index.html",
+                pages.overview_page(view, accounts, page_sets[scope], pages_count, now, generated),
+            )
+            for number in range(1, pages_count + 1):
+                chunk = list_rows[(number - 1) * ITEMS_PER_LIST_PAGE : number * ITEMS_PER_LIST_PAGE]
+                _write(
+                    folder / f"items-{number}.html",
+                    pages.list_page(scope, accounts, chunk, number, pages_count, generated),
+                )
+            for item in items:
+                others = {
+                    other: item.key in page_sets.get(other, set())
+                    for other in known
+                    if other != scope
+                }
+                _write(
+                    folder / "item" / f"{pages.slug(item.key)}.html",
+                    pages.item_page(scope, item, accounts, others, generated),
+                )
+            item_pages += len(items)
+            progress(
+                f"[report] {scope}: overview, {len(items)} item pages, "
+                f"{view.at_risk_count} item(s) at risk"
+            )
+    _swap_in(scratch, out)
+    return ReportResult(
+        index=out / "index.html",
+        accounts=list(overviews),
+        item_pages=item_pages,
+        at_risk={scope: view.at_risk_count for scope, view in overviews.items()},
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _list_rows(items: list[data.ItemData]) -> list[data.Row]:
+    rows = []
+    for item in items:
+        plan, kpis = item.plan or {}, item.kpis or {}
+        code, location = item.key
+        rows.append(
+            {
+                "item_code": code,
+                "location": location,
+                "abc_class": kpis.get("abc_class"),
+                "annual_revenue": kpis.get("annual_revenue"),
+                "order_qty": plan.get("order_qty"),
+                "projected_stockout_date": plan.get("projected_stockout_date"),
+                "expected_delivery_date": plan.get("expected_delivery_date"),
+            }
+        )
+    return rows
+
+
+__all__ = ["ItemKey", "ReportError", "ReportResult", "build_report"]
