@@ -321,6 +321,8 @@ def _print_outcome(target: Home, seconds: float) -> None:
         typer.echo(_render(target, ACCOUNTS_SUMMARY))
     typer.echo(f"finished in {seconds:.1f}s")
     typer.echo(f"warehouse: {target.warehouse}  (schema `marts`: what BI tools read)")
+    if (target.report / "index.html").exists():
+        typer.echo(f"report:    {target.report / 'index.html'}  (open it in a browser)")
     typer.echo(f"  look:    tributary show sales_history --home {target.root} --account master")
     typer.echo(f"  open UI: tributary ui --home {target.root}")
 
@@ -411,6 +413,69 @@ def demo(
         typer.echo("some accounts failed to load (see above)")
     if not summary.warehouse_ok:
         raise typer.Exit(1)
+
+
+@app.command()
+def report(
+    home: HomeOption = None,
+    account: Annotated[
+        list[str] | None,
+        typer.Option(help="Only this account's pages (a child id or 'master'). Repeatable."),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Folder to write the report to (default: <home>/report).")
+    ] = None,
+) -> None:
+    """Write the HTML planning report of the home's warehouse (every run also refreshes it)."""
+    from tributary.lake import Lake
+    from tributary.report import ReportError, build_report
+
+    target = Home.resolve(home)
+    config = _load(target)
+    as_of = Lake(target.lake).registry_as_of() or (
+        config.master.today() if config.master else date.today()
+    )
+    try:
+        result = build_report(
+            target.warehouse, out or target.report, as_of, only=account or None, progress=typer.echo
+        )
+    except ReportError as exc:
+        _fail(str(exc))
+        return
+    typer.echo(
+        f"report: {result.index}  ({len(result.accounts)} accounts, {result.item_pages} item "
+        f"pages, {result.seconds:.1f}s)"
+    )
+
+
+@app.command()
+def docs(
+    home: HomeOption = None,
+    port: Annotated[int, typer.Option(help="Port of the documentation site.")] = 8080,
+    serve: Annotated[
+        bool, typer.Option(help="Serve the site (else only write it and print where).")
+    ] = True,
+) -> None:
+    """Generate dbt's documentation site (lineage, column docs) for the home's warehouse and
+    serve it on 127.0.0.1."""
+    from orchestration.docs import DocsError, generate_docs
+
+    target = Home.resolve(home)
+    config = _load(target)
+    try:
+        site = generate_docs(target, config, progress=typer.echo)
+    except DocsError as exc:
+        _fail(str(exc))
+        return
+    typer.echo(f"dbt docs: {site / 'static_index.html'}  (one file, opens without a server)")
+    if serve:
+        typer.echo(f"serving on http://127.0.0.1:{port}  (Ctrl+C stops it)")
+        raise typer.Exit(run_in_own_group(docs_serve_command(site, port)))
+
+
+def docs_serve_command(site: Path, port: int) -> list[str]:
+    """Serve the generated site with Python's own HTTP server (dbt's serve needs the project)."""
+    return [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "-d", str(site)]
 
 
 @app.command()

@@ -12,6 +12,7 @@ from orchestration.assets.forecasts import scope_forecasts
 from orchestration.assets.kpis import scope_kpis
 from orchestration.assets.plans import scope_plans
 from orchestration.assets.publish import postgres_marts
+from orchestration.assets.report import planning_report
 from orchestration.automation import after_output_marts
 from orchestration.checks import expectation_checks
 from orchestration.executor import chosen_executor
@@ -55,6 +56,7 @@ def build_definitions(home: str | None = None) -> dg.Definitions:
             scope_plans,
             scope_kpis,
             output_models,
+            planning_report,
             publish,
         ],
         asset_checks=expectation_checks,

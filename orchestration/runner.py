@@ -70,6 +70,7 @@ class RunSummary:
     forecast_failed: dict[str, str] = field(default_factory=dict)  # scopes and their marts
     published: bool | None = None  # None: publishing is off (no TRIBUTARY_PUBLISH_URL)
     publish_error: str | None = None
+    report_ok: bool | None = None  # None: no run rebuilt the report
     seconds: float = 0.0
     runs: list[RunOutcome] = field(default_factory=list)
 
@@ -80,6 +81,7 @@ class RunSummary:
             and self.warehouse_ok
             and not self.forecast_failed
             and self.published is not False
+            and self.report_ok is not False
         )
 
     def __repr__(self) -> str:
@@ -89,6 +91,7 @@ class RunSummary:
             **({"warehouse": self.warehouse_error or "failed"} if not self.warehouse_ok else {}),
             **self.forecast_failed,
             **({"publish": self.publish_error or "failed"} if self.published is False else {}),
+            **({"report": "failed"} if self.report_ok is False else {}),
         }
         stages = ", ".join(
             f"{run.spec.stage} {run.spec.partition or ''}".strip() for run in self.runs
@@ -158,6 +161,7 @@ STAGE_LABELS = {
     "scope": "scope",
     "marts": "build",
     "publish": "publish",
+    "report": "report",
 }
 
 
@@ -170,11 +174,13 @@ class RunSpec:
     partition: str | None
     tags: tuple[tuple[str, str], ...]
     publishes: bool = False  # the run also copies the marts to PostgreSQL
+    reports: bool = False  # the run also rebuilds the HTML planning report
     run_config: str = "{}"  # JSON (a load's `accept_drop`)
 
 
 def _stage_of(keys: list[dg.AssetKey], graph) -> str:
     from orchestration.assets.publish import PUBLISH_KEY
+    from orchestration.assets.report import REPORT_KEY
     from orchestration.automation import OUTPUT_STAGE, SCOPE_STAGE, STAGE_TAG
 
     stages = {graph.get(key).tags.get(STAGE_TAG) for key in keys}
@@ -184,13 +190,14 @@ def _stage_of(keys: list[dg.AssetKey], graph) -> str:
         return "scope"
     if "warehouse" in stages or any(key.path[-1] in ("accounts", "master_items") for key in keys):
         return "warehouse"
-    if keys == [PUBLISH_KEY]:
-        return "publish"
+    if keys and set(keys) <= {PUBLISH_KEY, REPORT_KEY}:
+        return "publish" if PUBLISH_KEY in keys else "report"
     return "load"
 
 
 def _spec(request: dg.RunRequest, graph, extra_tags: dict[str, str]) -> RunSpec:
     from orchestration.assets.publish import PUBLISH_KEY
+    from orchestration.assets.report import REPORT_KEY
 
     keys = list(request.asset_selection or [])
     run_config = request.run_config if isinstance(request.run_config, dict) else {}
@@ -200,6 +207,7 @@ def _spec(request: dg.RunRequest, graph, extra_tags: dict[str, str]) -> RunSpec:
         partition=request.partition_key,
         tags=tuple(sorted({**(request.tags or {}), **extra_tags}.items())),
         publishes=PUBLISH_KEY in keys,
+        reports=REPORT_KEY in keys,
         run_config=json.dumps(run_config, sort_keys=True),
     )
 
@@ -347,6 +355,8 @@ def _start_line(spec: RunSpec) -> str:
         return f"[{label}] warehouse: dbt models and tests ..."
     if spec.stage == "marts":
         return f"[{label}] forecast, plan and KPI marts: dbt models and tests ..."
+    if spec.stage == "report":
+        return "[report] rebuilding the planning report ..."
     return "[publish] checking the marts, then copying them to PostgreSQL ..."
 
 
@@ -540,6 +550,13 @@ def _record(
         else:
             summary.forecast_failed["marts"] = outcome.error or "failed"
             echo(f"[build] forecast, plan and KPI marts: FAILED: {outcome.error}")
+    if outcome.spec.reports:
+        summary.report_ok = outcome.success
+        echo(
+            f"[report] {home.report / 'index.html'}"
+            if outcome.success
+            else f"[report] FAILED, the previous report is kept: {outcome.error}"
+        )
     if outcome.spec.publishes:
         summary.published = outcome.success
         summary.publish_error = outcome.error

@@ -247,6 +247,11 @@ class Home:
         return self.root / "warehouse.duckdb"
 
     @property
+    def report(self) -> Path:
+        """The planning report's folder (``report/index.html``), rebuilt by every run."""
+        return self.root / "report"
+
+    @property
     def dagster_home(self) -> Path:
         return self.root / "dagster"
 

@@ -10,6 +10,7 @@ from tributary.forecasting import ForecastSettings, forecast_demand
 from tributary.forecasting.settings import consumed_periods
 from tributary.lake import Lake
 from tributary.outputs import DEMAND_FORECAST_SCHEMA, FORECAST_ACCURACY_SCHEMA
+from tributary.report.summary import model_mix, report_page
 
 FORECAST_KEY = dg.AssetKey(["forecasts", "demand_forecast"])
 ACCURACY_KEY = dg.AssetKey(["forecasts", "forecast_accuracy"])
@@ -82,15 +83,25 @@ def scope_forecasts(
             "forecast_accuracy": (result.accuracy, FORECAST_ACCURACY_SCHEMA),
         },
     )
-    models = result.accuracy["model"].value_counts().to_dict() if len(result.accuracy) else {}
+    accuracy = result.accuracy
+    models = accuracy["model"].value_counts().to_dict() if len(accuracy) else {}
+    report = dg.MetadataValue.path(str(report_page(tributary_home.home.report, scope)))
     yield dg.MaterializeResult(
         asset_key=FORECAST_KEY,
-        metadata={"series": len(result.accuracy), "rows": len(result.forecast), "models": models},
+        metadata={
+            "series": len(accuracy),
+            "rows": len(result.forecast),
+            "models": models,
+            "model_mix": dg.MetadataValue.md(model_mix(accuracy)),
+            "report": report,
+        },
     )
     yield dg.MaterializeResult(
         asset_key=ACCURACY_KEY,
         metadata={
-            "mean_mase": float(result.accuracy["mase"].mean()) if len(result.accuracy) else 0.0,
-            "mean_wape": float(result.accuracy["wape"].mean()) if len(result.accuracy) else 0.0,
+            "rows": len(accuracy),
+            "mean_mase": float(accuracy["mase"].mean()) if len(accuracy) else 0.0,
+            "mean_wape": float(accuracy["wape"].mean()) if len(accuracy) else 0.0,
+            "report": report,
         },
     )

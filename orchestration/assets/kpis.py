@@ -15,6 +15,7 @@ from orchestration.resources.warehouse import Warehouse
 from tributary.kpis import KpiInputs, kpis_in_chunks
 from tributary.lake import Lake
 from tributary.outputs import KPIS_SCHEMA
+from tributary.report.summary import report_page
 
 KPIS_KEY = dg.AssetKey(["kpis", "kpis"])
 
@@ -58,9 +59,14 @@ def scope_kpis(
     classes = kpis["abc_class"].value_counts().to_dict() if len(kpis) else {}
     return dg.MaterializeResult(
         metadata={
+            "rows": len(kpis),
             "items": len(kpis),
             "annual_revenue": float(kpis["annual_revenue"].fillna(0).sum()),
+            "inventory_value": float(kpis["inventory_value"].fillna(0).sum()),
+            "overstock_value": float(kpis["overstock_value"].fillna(0).sum()),
+            "expected_stockout_value": float(kpis["expected_stockout_value"].fillna(0).sum()),
             "abc": {str(k): int(v) for k, v in classes.items()},
+            "report": dg.MetadataValue.path(str(report_page(tributary_home.home.report, scope))),
         }
     )
 

@@ -10,6 +10,7 @@ from orchestration.resources.warehouse import Warehouse
 from tributary.lake import Lake
 from tributary.outputs import PLAN_SCHEMAS
 from tributary.planning import plan_scope
+from tributary.report.summary import items_at_risk, largest_orders, report_page
 
 PLAN_KEYS = {table: dg.AssetKey(["plans", table]) for table in PLAN_SCHEMAS}
 UPSTREAM = [
@@ -99,9 +100,12 @@ def scope_plans(
         },
     )
     ordering = plans["order_plan"]
+    report = dg.MetadataValue.path(str(report_page(tributary_home.home.report, scope)))
     for table, key in PLAN_KEYS.items():
-        metadata = {"rows": len(plans[table])}
+        metadata: dict = {"rows": len(plans[table]), "report": report}
         if table == "order_plan":
             metadata["items_to_order"] = int((ordering["order_qty"] > 0).sum())
             metadata["order_value"] = float(ordering["order_value"].fillna(0).sum())
+            metadata["items_at_risk"] = items_at_risk(ordering)
+            metadata["largest_orders"] = dg.MetadataValue.md(largest_orders(ordering))
         yield dg.MaterializeResult(asset_key=key, metadata=metadata)
