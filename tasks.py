@@ -51,6 +51,27 @@ def install() -> None:
     STAMP.write_text(wanted)
 
 
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def ensure_chromium() -> None:
+    """Debian's chromium for the report's browser test (tests/test_report.py), installed with
+    apt-get when this runs as root; elsewhere the test says why it is skipped."""
+    if CHROMIUM.exists() or os.name == "nt" or not Path("/usr/bin/apt-get").exists():
+        return
+    if os.geteuid() != 0:
+        print("chromium is not installed and this is not root: the browser test will skip")
+        return
+    print("installing Debian's chromium for the browser test (apt-get) ...", flush=True)
+    quiet = {"DEBIAN_FRONTEND": "noninteractive"}
+    env = dict(os.environ, **quiet)
+    install = ["apt-get", "install", "-y", "-q", "chromium"]
+    if subprocess.call(install, env=env, stdout=subprocess.DEVNULL) != 0:
+        # The package lists may be missing or old on a fresh machine.
+        subprocess.call(["apt-get", "update", "-q"], env=env, stdout=subprocess.DEVNULL)
+        subprocess.call(install, env=env, stdout=subprocess.DEVNULL)
+
+
 def main(argv: list[str]) -> int:
     commands = {
         "install": [],
@@ -64,6 +85,8 @@ def main(argv: list[str]) -> int:
         print(f"usage: python3 tasks.py {{{'|'.join(commands)}}} [extra args]")
         return 2
     install()
+    if argv[0] == "test":
+        ensure_chromium()
     command = commands[argv[0]]
     if not command:
         return 0
