@@ -25,7 +25,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-STAGES = {"load": "loads", "build] warehouse": "warehouse", "scope": "scopes", "marts": "marts"}
+STAGES = {
+    "load": "loads",
+    "build] warehouse": "warehouse",
+    "scope": "scopes",
+    "marts": "marts",
+    "report": "report",
+}
 
 
 def generate(root: Path, accounts: int, items: int, days: int, seed: int = 7) -> int:

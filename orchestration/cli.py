@@ -427,17 +427,13 @@ def report(
     ] = None,
 ) -> None:
     """Write the HTML planning report of the home's warehouse (every run also refreshes it)."""
-    from tributary.lake import Lake
     from tributary.report import ReportError, build_report
 
     target = Home.resolve(home)
-    config = _load(target)
-    as_of = Lake(target.lake).registry_as_of() or (
-        config.master.today() if config.master else date.today()
-    )
+    _load(target)
     try:
         result = build_report(
-            target.warehouse, out or target.report, as_of, only=account or None, progress=typer.echo
+            target.warehouse, out or target.report, only=account or None, progress=typer.echo
         )
     except ReportError as exc:
         _fail(str(exc))

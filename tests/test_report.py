@@ -202,12 +202,10 @@ def test_report_for_one_account_into_another_folder_and_bad_accounts(demo, tmp_p
 
 def test_a_failed_build_keeps_the_previous_report(demo, tmp_path):
     out = tmp_path / "kept"
-    build_report(
-        demo.warehouse, out, date(2026, 11, 1), only=["wholesale"], progress=lambda _: None
-    )
+    build_report(demo.warehouse, out, only=["wholesale"], progress=lambda _: None)
     before = (out / "index.html").read_bytes()
     with pytest.raises(ReportError, match="no warehouse"):
-        build_report(tmp_path / "missing.duckdb", out, date(2026, 11, 1), progress=lambda _: None)
+        build_report(tmp_path / "missing.duckdb", out, progress=lambda _: None)
     assert (out / "index.html").read_bytes() == before
     assert not list(tmp_path.glob(".kept.*"))
 

@@ -47,12 +47,15 @@ import shutil
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from tributary.contract import PIECES, REJECTED_ROWS_SCHEMA, arrow_schema
+
+if TYPE_CHECKING:  # pandas loads on use: `tributary report` stays small without it
+    import pandas as pd
 
 REJECTED = "rejected_rows"
 PART = "part-0.parquet"
@@ -374,6 +377,8 @@ class Lake:
             self._remove_empty_scratch()
 
     def write_status(self, account_id: str, status: LoadStatus) -> None:
+        import pandas as pd
+
         frame = pd.DataFrame([status.__dict__])
         path = self.status_path(account_id)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -382,6 +387,8 @@ class Lake:
     def write_registry(self, rows: list[dict]) -> None:
         path = self.registry_path
         path.parent.mkdir(parents=True, exist_ok=True)
+        import pandas as pd
+
         _write_parquet(pd.DataFrame(rows), ACCOUNTS_SCHEMA, path)
 
     @property

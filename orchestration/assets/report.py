@@ -42,9 +42,7 @@ def planning_report(
 ) -> dg.MaterializeResult:
     home = tributary_home.home
     try:
-        result = build_report(
-            home.warehouse, home.report, tributary_home.as_of(), progress=context.log.info
-        )
+        result = build_report(home.warehouse, home.report, progress=context.log.info)
     except ReportError as exc:
         raise dg.Failure(description=str(exc)) from exc
     return dg.MaterializeResult(

@@ -55,7 +55,6 @@ def _swap_in(scratch: Path, target: Path) -> None:
 def build_report(
     warehouse: Path,
     out: Path,
-    as_of: date,
     only: Sequence[str] | None = None,
     progress: Callable[[str], None] = print,
 ) -> ReportResult:
@@ -75,6 +74,8 @@ def build_report(
     with duckdb.connect(str(warehouse), read_only=True) as con:
         con.execute("set memory_limit = '1GB'; set threads = 2")
         accounts = data.accounts(con)
+        # The planning date the marts were built for (one value, on every account row).
+        as_of: date | None = next((a.get("as_of") for a in accounts if a.get("as_of")), None)
         known = [a["account_id"] for a in accounts]
         unknown = sorted(set(only or []) - set(known))
         if unknown:
@@ -90,12 +91,9 @@ def build_report(
             for scope, view in overviews.items()
         }
         page_sets = {scope: set(keys) for scope, keys in selections.items()}
-        summaries = {a["account_id"]: a.get("summary") for a in accounts}
-        summaries.update({scope: view.summary for scope, view in overviews.items()})
-        for row in data.fetch(con, "select * from marts.kpi_summary"):
-            summaries.setdefault(row["account_id"], row)
-            if summaries[row["account_id"]] is None:
-                summaries[row["account_id"]] = row
+        summaries = {
+            row["account_id"]: row for row in data.fetch(con, "select * from marts.kpi_summary")
+        }
         _write(scratch / "index.html", pages.index_page(accounts, summaries, as_of, generated))
         item_pages = 0
         for scope, view in overviews.items():

@@ -135,7 +135,7 @@ def navigation(accounts: Sequence[Row], current: str | None, depth: int) -> str:
 
 
 def index_page(
-    accounts: Sequence[Row], summaries: dict[str, Row | None], as_of: date, generated: str
+    accounts: Sequence[Row], summaries: dict[str, Row | None], as_of: date | None, generated: str
 ) -> str:
     rows = []
     for account in accounts:
@@ -155,7 +155,7 @@ def index_page(
     ]
     links = {i: f"{row['account_id']}/index.html" for i, row in enumerate(rows)}
     body = (
-        f"<h1>Planning report, as of {as_of.isoformat()}</h1>"
+        f"<h1>Planning report, as of {as_of.isoformat() if as_of else 'unknown'}</h1>"
         "<p>Each account's overview, the master first. Every figure is a column of the marts in "
         "<code>warehouse.duckdb</code> (schema <code>marts</code>).</p>"
         + table(columns, rows, links)

@@ -23,6 +23,7 @@ children as (
         registry.position,
         registry.connection_type,
         registry.currency,
+        registry.as_of,
         load_status.last_loaded_at,
         case
             when load_status.account_id is null then 'never_loaded'
@@ -69,6 +70,7 @@ master as (
         registry.position,
         registry.connection_type,
         registry.currency,
+        registry.as_of,
         children_summary.last_loaded_at,
         case
             when children_summary.stale_children is null then 'ok'
