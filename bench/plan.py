@@ -72,7 +72,7 @@ def generate(n: int, seed: int = 11) -> tuple[pd.DataFrame, pd.DataFrame, pd.Dat
             "location": np.repeat(locs, WEEKS),
             "period_start": np.tile(starts, n),
             "forecast_qty": qty.ravel(),
-            "forecast_hi": (qty * 1.3).ravel(),
+            "forecast_sigma": (qty * 0.3 / 1.2815515655446004).ravel(),  # an 80 % band of +30 %
         }
     )
     open_orders = pd.DataFrame(

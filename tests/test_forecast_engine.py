@@ -199,6 +199,7 @@ def test_output_columns_and_new_series_class():
         "forecast_qty",
         "forecast_lo",
         "forecast_hi",
+        "forecast_sigma",
         "model",
     ]
     assert res.forecast["period_start"].dtype == "datetime64[ns]"

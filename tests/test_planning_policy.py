@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tributary.forecasting import ForecastSettings, forecast_demand
 from tributary.planning.policy import apply_lots, plan_items
 
 AS_OF = dt.date(2026, 1, 4)  # a Sunday: the week of 2026-01-05 is the first forecast period
@@ -31,7 +32,7 @@ def items(**overrides) -> pd.DataFrame:
     return pd.DataFrame([row])
 
 
-def weekly(qty=70.0, weeks=52, hi=None, start="2026-01-05", code="X") -> pd.DataFrame:
+def weekly(qty=70.0, weeks=52, sigma=0.0, start="2026-01-05", code="X") -> pd.DataFrame:
     starts = pd.date_range(start, periods=weeks, freq="7D")
     qty = np.broadcast_to(np.asarray(qty, dtype=float), (weeks,))
     fc = pd.DataFrame(
@@ -43,7 +44,7 @@ def weekly(qty=70.0, weeks=52, hi=None, start="2026-01-05", code="X") -> pd.Data
             "forecast_qty": qty,
         }
     )
-    fc["forecast_hi"] = fc["forecast_qty"] if hi is None else hi
+    fc["forecast_sigma"] = float(sigma)
     return fc
 
 
@@ -72,16 +73,67 @@ def test_undated_orders_to_ship_come_off_available():
 
 
 def test_service_level_safety_stock_uses_forecast_error_and_lead_time_variance():
-    fc = weekly(hi=70 + 1.2815515655446004 * 10)  # sigma 10 per week
+    fc = weekly(sigma=10.0)  # per week
     row = plan(items(safety_stock_periods=None, service_level=0.95, lead_time_variance=49.0), fc)
     z = 1.6448536269514722
     assert row.safety_stock == pytest.approx(z * np.sqrt(2 * 10**2 + 70**2 * 1.0))
 
 
 def test_missing_service_level_takes_the_default():
-    fc = weekly(hi=70 + 1.2815515655446004 * 10)
+    fc = weekly(sigma=10.0)
     row = plan(items(safety_stock_periods=None), fc, default_service_level=0.9)
     assert row.safety_stock == pytest.approx(1.2815515655446004 * np.sqrt(2) * 10)
+
+
+def test_a_sigma_column_wins_over_forecast_sigma():
+    fc = weekly(sigma=10.0).assign(sigma=20.0)
+    row = plan(items(safety_stock_periods=None), fc, default_service_level=0.9)
+    assert row.safety_stock == pytest.approx(1.2815515655446004 * np.sqrt(2) * 20)
+
+
+def test_bounds_without_forecast_sigma_are_refused_not_decoded():
+    fc = weekly().drop(columns="forecast_sigma").assign(forecast_hi=90.0)
+    with pytest.raises(ValueError, match="forecast_sigma"):
+        plan(items(safety_stock_periods=None), fc)
+
+
+def test_interval_level_changes_the_bounds_but_not_sigma_nor_safety_stock():
+    rng = np.random.default_rng(3)
+    history = pd.DataFrame(
+        {
+            "account_id": "a",
+            "item_code": "X",
+            "location": "",
+            "period_start": pd.date_range("2024-01-01", periods=104, freq="7D"),
+            "qty": rng.poisson(70, 104).astype(float),
+            "stockout_days": np.nan,
+            "is_outlier": False,
+            "promo_discount": 0.0,
+        }
+    )
+    fcs = {
+        level: forecast_demand(
+            history,
+            None,
+            None,
+            AS_OF,
+            ForecastSettings(period="week", horizon=26, prophet="never", interval_level=level),
+        ).forecast
+        for level in (0.8, 0.95)
+    }
+    a, b = fcs[0.8], fcs[0.95]
+    assert a["forecast_sigma"].dtype == "float64" and (a["forecast_sigma"] > 0).all()
+    assert (a["forecast_hi"] < b["forecast_hi"]).all()
+    pd.testing.assert_series_equal(a["forecast_sigma"], b["forecast_sigma"])
+    pd.testing.assert_series_equal(a["forecast_qty"], b["forecast_qty"])
+    # the 80 % band is forecast -+ z(0.9) x sigma (lo clipped at 0)
+    half = a["forecast_hi"] - a["forecast_qty"]
+    assert np.allclose(half, 1.2815515655446004 * a["forecast_sigma"])
+    it = items(safety_stock_periods=None, service_level=0.95)
+    plans = [plan_items(it, f, AS_OF, "week").iloc[0] for f in (a, b)]
+    assert plans[0].safety_stock > 0
+    assert plans[0].safety_stock == plans[1].safety_stock
+    assert plans[0].sigma == plans[1].sigma
 
 
 def test_safety_stock_periods_win_over_service_level():

@@ -38,7 +38,7 @@ def weekly(code, location="", qty=70.0) -> pd.DataFrame:
             "location": location,
             "period_start": starts,
             "forecast_qty": qty,
-            "forecast_hi": qty,
+            "forecast_sigma": 0.0,
         }
     )
 

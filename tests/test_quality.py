@@ -28,6 +28,7 @@ def forecast_rows(**changes) -> pd.DataFrame:
             "forecast_qty": [10.0, 12.0],
             "forecast_lo": [8.0, 9.0],
             "forecast_hi": [13.0, 15.0],
+            "forecast_sigma": [2.3, 2.3],
             "model": ["ets", "ets"],
         }
     )
@@ -66,6 +67,17 @@ def test_negative_forecast_fails_naming_the_column():
     assert ("expect_column_values_to_be_between", "forecast_qty") in failed
 
 
+def test_missing_or_negative_forecast_sigma_fails():
+    report = validate_table("demand_forecast", forecast_rows(forecast_sigma=[-0.5, None]))
+    failed = {(f.expectation, f.column) for f in report.failures}
+    assert ("expect_column_values_to_be_between", "forecast_sigma") in failed
+    assert ("expect_column_values_to_not_be_null", "forecast_sigma") in failed
+    report = validate_table("demand_forecast", forecast_rows().drop(columns="forecast_sigma"))
+    assert ("expect_column_to_exist", "forecast_sigma") in {
+        (f.expectation, f.column) for f in report.failures
+    }
+
+
 def test_duplicate_key_and_inverted_bounds_fail():
     rows = forecast_rows(period_start=pd.to_datetime(["2026-11-02"] * 2), forecast_hi=[9.0, 15.0])
     failed = {f.expectation for f in validate_table("demand_forecast", rows).failures}
@@ -98,6 +110,7 @@ def test_batches_keep_each_key_together_so_duplicates_are_caught():
             "forecast_qty": 1.0,
             "forecast_lo": 0.0,
             "forecast_hi": 2.0,
+            "forecast_sigma": 0.8,
             "model": "ets",
         }
     )

@@ -363,13 +363,3 @@ def item_measures(inputs: KpiInputs, as_of: dt.date, period: str) -> pd.DataFram
     for col, val in values.items():
         out[col] = val.astype(float).to_numpy()
     return out[KPI_COLUMNS]
-
-
-def _weighted(k: pd.DataFrame, value: str, weight: str) -> pd.Series:
-    """Per-account sum(value x weight) / sum(weight over rows where value is known)."""
-    v = k[value]
-    w = k[weight].where(v.notna())
-    g = k["account_id"]
-    num = (v * w).groupby(g, dropna=False).sum(min_count=1)
-    den = w.groupby(g, dropna=False).sum(min_count=1)
-    return num / den.where(den != 0)

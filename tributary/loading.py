@@ -93,10 +93,6 @@ class LoadReport:
     per_piece: dict[str, tuple[int, int]] = field(default_factory=dict)  # piece: (ok, rejected)
     warnings: list[str] = field(default_factory=list)
 
-    @property
-    def rows_per_second(self) -> float:
-        return (self.rows_loaded + self.rows_rejected) / self.seconds if self.seconds else 0.0
-
 
 def load_id_for(account: Account, files: list[Path]) -> str:
     """Same files and same connection settings give the same id: re-running changes nothing."""

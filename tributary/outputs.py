@@ -15,6 +15,7 @@ DEMAND_FORECAST_SCHEMA = pa.schema(
         pa.field("forecast_qty", pa.float64()),
         pa.field("forecast_lo", pa.float64()),
         pa.field("forecast_hi", pa.float64()),
+        pa.field("forecast_sigma", pa.float64()),
         pa.field("model", pa.string()),
     ]
 )

@@ -19,14 +19,22 @@ from .history import (
     floor_periods,
     shift_period,
 )
-from .intervals import bounds
+from .intervals import bounds, sigma
 from .metrics import bias, wape
 from .models import window_mean
 from .promotions import depromote, estimate_uplift, uplift_factor
 from .prophet_runner import ProphetTask, run_prophet
 from .settings import ForecastResult, ForecastSettings
 
-FORECAST_COLUMNS = [*KEYS, "period_start", "forecast_qty", "forecast_lo", "forecast_hi", "model"]
+FORECAST_COLUMNS = [
+    *KEYS,
+    "period_start",
+    "forecast_qty",
+    "forecast_lo",
+    "forecast_hi",
+    "forecast_sigma",
+    "model",
+]
 ACCURACY_COLUMNS = [
     *KEYS,
     "model",
@@ -136,8 +144,10 @@ def forecast_demand(
     """Forecast every (account_id, item_code, location) series of `history`.
 
     Promises: `settings.horizon` rows per series starting at first_forecast_period(as_of), with
-    0 <= forecast_lo <= forecast_qty <= forecast_hi; one accuracy row per series; rows sorted by
-    key and period; identical output for identical input.
+    0 <= forecast_lo <= forecast_qty <= forecast_hi and forecast_sigma >= 0 (the standard
+    deviation of the forecast error; lo/hi are the central `settings.interval_level` band of it);
+    one accuracy row per series; rows sorted by key and period; identical output for identical
+    input.
     """
     say = progress or (lambda _msg: None)
     s = settings
@@ -202,12 +212,13 @@ def forecast_demand(
     for name, sc in bt.scores.items():
         rows = np.nonzero(model == name)[0]
         resid[rows, : sc.residuals.shape[1]] = sc.residuals[rows]
-    lo, hi = bounds(fc, resid, y_adj, hb, s.interval_level)
+    sig = sigma(resid, y_adj, hb, hz)
     off = status != ""
-    fc[off], lo[off], hi[off] = 0.0, 0.0, 0.0
+    fc[off], sig[off] = 0.0, 0.0
+    lo, hi = bounds(fc, sig, s.interval_level)
 
     return ForecastResult(
-        _forecast_frame(panel.keys, future, fc, lo, hi, model),
+        _forecast_frame(panel.keys, future, fc, lo, hi, sig, model),
         _accuracy_frame(panel.keys, bt, model, classes),
     )
 
@@ -218,6 +229,7 @@ def _forecast_frame(
     fc: np.ndarray,
     lo: np.ndarray,
     hi: np.ndarray,
+    sig: np.ndarray,
     model: np.ndarray,
 ) -> pd.DataFrame:
     n, hz = fc.shape
@@ -226,6 +238,7 @@ def _forecast_frame(
     out["forecast_qty"] = fc.ravel()
     out["forecast_lo"] = lo.ravel()
     out["forecast_hi"] = hi.ravel()
+    out["forecast_sigma"] = sig.ravel().astype("float64")
     out["model"] = np.repeat(model, hz).astype(str)
     return out[FORECAST_COLUMNS]
 

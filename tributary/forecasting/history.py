@@ -74,11 +74,6 @@ class Panel:
     y: np.ndarray
     discount: np.ndarray
 
-    @property
-    def n_series(self) -> int:
-        """Number of series."""
-        return len(self.keys)
-
 
 def build_panel(history: pd.DataFrame, first_future: pd.Timestamp, period: str) -> Panel:
     """Turn demand_history rows into a Panel of the periods before `first_future`.

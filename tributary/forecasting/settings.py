@@ -43,7 +43,8 @@ class ForecastSettings:
     consumed_periods) and capped at the horizon. `prophet` is 'auto' (only on
     smooth/erratic series with enough history, as many as `prophet_budget_seconds` pays for at
     a nominal cost per fit, highest volume first; deterministic), 'always' (every eligible
-    series, no budget) or 'never'.
+    series, no budget) or 'never'. `interval_level` is the central probability of
+    forecast_lo..forecast_hi; it does not change forecast_sigma (nor the plan).
     """
 
     period: str
@@ -93,8 +94,10 @@ class ForecastResult:
     """Engine output.
 
     forecast: account_id, item_code, location, period_start (datetime64), forecast_qty,
-    forecast_lo, forecast_hi, model. accuracy: account_id, item_code, location, model, wape, mase,
-    bias, periods_tested, series_class.
+    forecast_lo, forecast_hi (the central `interval_level` band), forecast_sigma (standard
+    deviation of the forecast error, >= 0: what the planner's safety stock uses), model.
+    accuracy: account_id, item_code, location, model, wape, mase, bias, periods_tested,
+    series_class.
     """
 
     forecast: pd.DataFrame

@@ -2,7 +2,7 @@
 
 plan_items: the periodic-review order-up-to policy with every item-level and purchase-order
 constraint, for many item-locations at once. plan_scope: one scope's full plan (batches, MRP,
-DCs, intersite transfers, purchase orders). See README.md beside this file for the policy.
+DCs, intersite transfers, purchase orders). See docs/planning.md for the policy.
 """
 
 from tributary.planning.mrp import BomLoopError

@@ -5,10 +5,12 @@ day `as_of` itself is history (stock positions are end of day `as_of`). Within a
 forecast is spread evenly over its days (pro rata). Beyond the last forecast period demand goes on
 at the last period's daily rate.
 
-The forecast error sigma per period is taken from the forecast's 80 % upper bound:
-sigma = (forecast_hi - forecast_qty) / 1.2816. The upper half of the interval is used because the
-lower bound is clipped at 0 (intervals.bounds), which would understate the spread. A `sigma`
-column on the forecast, where given, is used as is.
+The forecast error sigma per period is the forecast's `forecast_sigma` column, the standard
+deviation the forecaster emits (tributary.forecasting.intervals.sigma); a `sigma` column, where a
+caller gives one, wins. The interval bounds forecast_lo/forecast_hi are not read: their level is
+the forecaster's setting and must not move safety stock. A forecast with neither column plans
+with zero error; one that carries forecast_hi without either is refused rather than silently
+planned without safety stock.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ import numpy as np
 import pandas as pd
 
 KEYS = ["account_id", "item_code", "location"]
-Z80_UPPER = 1.2815515655446004
 MEAN_PERIOD_DAYS = {"day": 1.0, "week": 7.0, "month": 365.25 / 12}
 
 
@@ -116,13 +117,18 @@ class Grid:
 
 
 def build_grid(items: pd.DataFrame, forecast: pd.DataFrame, as_of: dt.date, period: str) -> Grid:
-    """Align `forecast` (KEYS, period_start, forecast_qty[, forecast_hi | sigma]) to `items` rows.
+    """Align `forecast` (KEYS, period_start, forecast_qty[, sigma | forecast_sigma]) to `items`.
 
     Items without forecast rows get zero demand and zero error; forecast rows of other items are
     ignored. Missing periods inside the grid count as zero.
     """
     if period not in MEAN_PERIOD_DAYS:
         raise ValueError(f"period must be one of {tuple(MEAN_PERIOD_DAYS)}, not {period!r}")
+    if "forecast_hi" in forecast and not {"sigma", "forecast_sigma"} & set(forecast.columns):
+        raise ValueError(
+            "the forecast has forecast_hi but no forecast_sigma (or sigma) column: the planner "
+            "takes the forecast error from forecast_sigma and no longer decodes it from the bounds"
+        )
     as_of_ts = pd.Timestamp(as_of).normalize()
     t0 = as_of_ts + pd.Timedelta(days=1)
     n = len(items)
@@ -151,9 +157,8 @@ def build_grid(items: pd.DataFrame, forecast: pd.DataFrame, as_of: dt.date, peri
     F[rows, col] = np.nan_to_num(fc["forecast_qty"].to_numpy(dtype=float))
     if "sigma" in fc:
         sig = fc["sigma"].to_numpy(dtype=float)
-    elif "forecast_hi" in fc:
-        sig = fc["forecast_hi"].to_numpy(dtype=float) - fc["forecast_qty"].to_numpy(dtype=float)
-        sig = sig / Z80_UPPER
+    elif "forecast_sigma" in fc:
+        sig = fc["forecast_sigma"].to_numpy(dtype=float)
     else:
         sig = np.zeros(len(fc))
     V[rows, col] = np.nan_to_num(np.maximum(sig, 0.0)) ** 2

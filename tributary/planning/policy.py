@@ -321,7 +321,8 @@ def plan_items(
     inventory_position columns on_hand, on_order, backorders, available) independently: the
     order_plan frame, one row per item row, quantities in whole units.
 
-    forecast: account_id, item_code, location, period_start, forecast_qty[, forecast_hi | sigma].
+    forecast: account_id, item_code, location, period_start, forecast_qty[, sigma |
+    forecast_sigma] (see grid.build_grid).
     open_orders (account_id, item_code, location, qty, delivery_date) date receipts for the
     projected stockout; without it open orders are not counted there.
     """

@@ -1,7 +1,8 @@
 {{ config(tags=['forecast']) }}
 
 -- The demand forecast of every planning item of every scope (each child and the master), one
--- row per future period of the horizon, with its bounds and the model chosen by the backtest.
+-- row per future period of the horizon, with its bounds, the standard deviation of its error
+-- (what the planner's safety stock uses) and the model chosen by the backtest.
 with
 
 forecasts as (
@@ -20,6 +21,7 @@ final as (
         forecast_qty,
         forecast_lo,
         forecast_hi,
+        forecast_sigma,
         model
 
     from forecasts

@@ -18,6 +18,7 @@ renamed as (
         cast(forecast_qty as double) as forecast_qty,
         cast(forecast_lo as double) as forecast_lo,
         cast(forecast_hi as double) as forecast_hi,
+        cast(forecast_sigma as double) as forecast_sigma,
         cast(model as varchar) as model
 
     from source
