@@ -184,8 +184,9 @@ def overview_page(
     currency = account.get("currency") or ""
     status = account.get("load_status") or "unknown"
     parts = [
-        f"<h1>{escape(account.get('name') or scope)} <span class=muted>({escape(scope)}, "
-        f"{escape(account['role'])})</span></h1>",
+        f"<h1>{escape(account.get('name') or scope)} <span class=muted>("
+        + escape(scope if scope == account["role"] else f"{scope}, {account['role']}")
+        + ")</span></h1>",
         f'<p>Load status: <span class="status-{escape(status)}">{figure("load_status", status)}'
         f"</span>, loaded {escape(_staleness(account, now))} "
         f"({figure('last_loaded_at', account.get('last_loaded_at'))}); "
@@ -219,6 +220,29 @@ def overview_page(
         shown = svg.number(value, decimals) if isinstance(value, float) else None
         parts.append(tile(label, field, value, shown))
     parts.append(tile("Items at risk of stock-out", "items_at_risk", view.at_risk_count) + "</div>")
+    parts.append(
+        f"<h2>Items at risk of stock-out before their next delivery ({view.at_risk_count})</h2>"
+    )
+    links = {
+        i: f"item/{slug((r['item_code'], r['location']))}.html"
+        for i, r in enumerate(view.at_risk)
+        if (r["item_code"], r["location"]) in item_pages
+    }
+    parts.append(
+        table(
+            [
+                ("item_code", "item"),
+                ("location", "location"),
+                ("available", "available"),
+                ("projected_stockout_date", "stock-out"),
+                ("expected_delivery_date", "next delivery"),
+                ("order_qty", "order now"),
+                ("supplier_code", "supplier"),
+            ],
+            view.at_risk,
+            links,
+        )
+    )
     parts.append("<h2>Inventory value by ABC/XYZ class</h2>")
     parts.append(
         svg.bar_chart(
@@ -252,29 +276,6 @@ def overview_page(
         )
     )
     parts.append(_supplier_weeks(view))
-    parts.append(
-        f"<h2>Items at risk of stock-out before their next delivery ({view.at_risk_count})</h2>"
-    )
-    links = {
-        i: f"item/{slug((r['item_code'], r['location']))}.html"
-        for i, r in enumerate(view.at_risk)
-        if (r["item_code"], r["location"]) in item_pages
-    }
-    parts.append(
-        table(
-            [
-                ("item_code", "item"),
-                ("location", "location"),
-                ("available", "available"),
-                ("projected_stockout_date", "stock-out"),
-                ("expected_delivery_date", "next delivery"),
-                ("order_qty", "order now"),
-                ("supplier_code", "supplier"),
-            ],
-            view.at_risk,
-            links,
-        )
-    )
     parts.append("<h2>Overstock (largest value first)</h2>")
     parts.append(
         table(
