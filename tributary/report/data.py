@@ -15,7 +15,7 @@ from typing import Any
 
 import duckdb
 
-from tributary.report.risk import stockout_before_delivery
+from tributary.report.risk import AT_RISK_SQL
 
 Row = dict[str, Any]
 ItemKey = tuple[str, str]  # (item_code, location)
@@ -26,8 +26,28 @@ MAX_ITEM_PAGES = 150
 MAX_LIST_ROWS = 25
 
 
-def fetch(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-    cursor = con.execute(sql, list(params))
+def literal(value: str | int) -> str:
+    """A SQL literal: a whole number as it is, anything else as a quoted string."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def inline(sql: str, params: Sequence[str | int]) -> str:
+    """`sql` with each `?` replaced by its value as a literal. The report inlines its few values
+    (account ids, item keys, a limit) instead of binding them: DuckDB imports pandas to bind a
+    Python value, about 100 MB the report does not otherwise need."""
+    pieces = sql.split("?")
+    if len(pieces) != len(params) + 1:
+        raise ValueError(f"{len(pieces) - 1} placeholders for {len(params)} values: {sql}")
+    return "".join(
+        p + (literal(v) if i < len(params) else "")
+        for i, (p, v) in enumerate(zip(pieces, [*params, ""], strict=True))
+    )
+
+
+def fetch(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[str | int] = ()) -> list[Row]:
+    cursor = con.execute(inline(sql, params))
     names = [column[0] for column in cursor.description]
     return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
 
@@ -40,7 +60,8 @@ class Overview:
     summary: Row | None
     class_values: list[Row]  # abc_class, xyz_class, items, inventory_value
     supplier_weeks: list[Row]  # supplier_code, week, currency, order_value
-    at_risk_all: list[Row]  # order_plan rows stocking out before their next delivery
+    at_risk_first: list[Row]  # the first items at risk, soonest stock-out first
+    at_risk_count: int  # all items at risk (risk.stockout_before_delivery)
     overstock: list[Row]
     rejected: list[Row]  # source_account_id, reason, rows
     model_mix: list[Row]  # model, items
@@ -48,12 +69,8 @@ class Overview:
 
     @property
     def at_risk(self) -> list[Row]:
-        """The first rows of `at_risk_all` (soonest stock-out first), for the overview's list."""
-        return self.at_risk_all[:MAX_LIST_ROWS]
-
-    @property
-    def at_risk_count(self) -> int:
-        return len(self.at_risk_all)
+        """The overview's list of items at risk."""
+        return self.at_risk_first[:MAX_LIST_ROWS]
 
 
 @dataclass
@@ -82,19 +99,19 @@ def accounts(con: duckdb.DuckDBPyConnection) -> list[Row]:
 def overview(con: duckdb.DuckDBPyConnection, account: Row, all_accounts: list[Row]) -> Overview:
     scope = account["account_id"]
     summary = fetch(con, "select * from marts.kpi_summary where account_id = ?", [scope])
-    plan_rows = fetch(
+    at_risk = fetch(
         con,
         "select item_code, location, on_hand, available, order_qty, order_value, "
         "next_order_date, expected_delivery_date, projected_stockout_date, supplier_code "
-        "from marts.order_plan where account_id = ? and projected_stockout_date is not null "
-        "order by projected_stockout_date, item_code, location",
-        [scope],
+        f"from marts.order_plan where account_id = ? and {AT_RISK_SQL} "
+        "order by projected_stockout_date, item_code, location limit ?",
+        [scope, MAX_ITEM_PAGES],
     )
-    at_risk = [
-        row
-        for row in plan_rows
-        if stockout_before_delivery(row["projected_stockout_date"], row["expected_delivery_date"])
-    ]
+    at_risk_count = fetch(
+        con,
+        f"select count(*) as n from marts.order_plan where account_id = ? and {AT_RISK_SQL}",
+        [scope],
+    )[0]["n"]
     rejected_key = "source_account_id" if account["role"] == "master" else "account_id"
     return Overview(
         account=account,
@@ -114,7 +131,8 @@ def overview(con: duckdb.DuckDBPyConnection, account: Row, all_accounts: list[Ro
             "from marts.purchase_orders where account_id = ? group by all order by week, 1",
             [scope],
         ),
-        at_risk_all=at_risk,
+        at_risk_first=at_risk,
+        at_risk_count=at_risk_count,
         overstock=fetch(
             con,
             "select item_code, location, overstock_qty, overstock_value, days_of_supply "
@@ -146,12 +164,13 @@ def item_selection(
 ) -> list[ItemKey]:
     """The items that get a page: at risk first, then A items by revenue, capped."""
     chosen = dict.fromkeys(at_risk)
-    for row in con.execute(
+    for row in fetch(
+        con,
         "select item_code, location from marts.kpis where account_id = ? and abc_class = 'A' "
         "order by annual_revenue desc nulls last, item_code, location limit ?",
         [scope, MAX_ITEM_PAGES],
-    ).fetchall():
-        chosen.setdefault((row[0], row[1]))
+    ):
+        chosen.setdefault((row["item_code"], row["location"]))
     return list(chosen)[:MAX_ITEM_PAGES]
 
 
@@ -165,7 +184,9 @@ def _grouped(rows: list[Row]) -> dict[ItemKey, list[Row]]:
 def items(con: duckdb.DuckDBPyConnection, scope: str, keys: list[ItemKey]) -> list[ItemData]:
     """The item pages' data for `keys` of one scope: one query per mart, joined on the keys."""
     con.execute("create or replace temp table report_keys (item_code varchar, location varchar)")
-    con.executemany("insert into report_keys values (?, ?)", keys)
+    if keys:
+        values = ", ".join(f"({literal(code)}, {literal(location)})" for code, location in keys)
+        con.execute(f"insert into report_keys values {values}")
 
     def per_item(sql: str, extra: Sequence[Any] = ()) -> dict[ItemKey, list[Row]]:
         return _grouped(fetch(con, sql, [scope, *extra]))

@@ -22,5 +22,9 @@ def stockout_before_delivery(stockout: date | None, delivery: date | None) -> bo
     return stockout < delivery  # type: ignore[operator]
 
 
+# The same rule over marts.order_plan, for SQL (a null date compares as unknown: not at risk).
+AT_RISK_SQL = "projected_stockout_date < expected_delivery_date"
+
+
 def count_at_risk(stockouts: Iterable[date | None], deliveries: Iterable[date | None]) -> int:
     return sum(stockout_before_delivery(s, d) for s, d in zip(stockouts, deliveries, strict=True))
