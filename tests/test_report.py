@@ -22,7 +22,7 @@ from orchestration.runner import run_pipeline
 from tributary.config import Home
 from tributary.demo import write_demo_home
 from tributary.report import ReportError, build_report, svg
-from tributary.report.data import ItemData, projection
+from tributary.report.data import ItemData, inline, projection
 from tributary.report.pages import slug
 from tributary.report.risk import stockout_before_delivery
 from tributary.report.summary import largest_orders, markdown_table
@@ -77,6 +77,14 @@ def test_charts_have_a_size_and_say_when_there_is_nothing_to_draw():
     bars = svg.bar_chart("b", ["A", "B"], [("x", [1.0, 2.0]), ("y", [0.5, 0.0])])
     assert bars.count("<rect") == 3 + 2  # three bars and two legend keys
     assert "nothing to show" in svg.horizontal_bars("h", [])
+
+
+def test_values_are_inlined_as_literals_quotes_and_all():
+    assert inline("a = ? and b < ?", ["it's", 3]) == "a = 'it''s' and b < 3"
+    with pytest.raises(ValueError, match="2 placeholders for 1 values"):
+        inline("a = ? and b = ?", ["x"])
+    con = duckdb.connect()
+    assert con.execute(inline("select ? as v", ["o'clock"])).fetchone() == ("o'clock",)
 
 
 def test_item_page_names_are_unique_and_safe():
