@@ -115,8 +115,10 @@ def _stat_forecasts(
         rows = np.nonzero(model == name)[0]
         if name in btm.STAT_MODELS:
             fc[rows] = btm.STAT_MODELS[name](y_adj[rows], hz, m) * fut_factor[rows]
-        elif name in btm.COMBOS:
-            fc[rows] = btm.combo_forecast(name, y_adj[rows], hz, m) * fut_factor[rows]
+        elif name in btm.COMBOS or name in btm.PROPHET_COMBOS:
+            # a combination with prophet starts as the one without; prophet's part comes later
+            plain = btm.WITHOUT_PROPHET.get(name, name)
+            fc[rows] = btm.combo_forecast(plain, y_adj[rows], hz, m) * fut_factor[rows]
         elif name == "mean":
             fc[rows] = window_mean(y_adj[rows], hz, m) * fut_factor[rows]
     return fc
@@ -171,7 +173,9 @@ def forecast_demand(
     bt = btm.new_backtest(panel.y, hb, s.bt_spacing, s.backtest_origins)
     scored = np.isin(classes, list(btm.CANDIDATES)) & (len(bt.ends) > 0)
     t0 = time.monotonic()
-    btm.run_stat_models(bt, y_adj, panel.y, hist_factor, _candidate_rows(classes, scored), m)
+    members = btm.run_stat_models(
+        bt, y_adj, panel.y, hist_factor, _candidate_rows(classes, scored), m
+    )
     say(f"statistical backtest done in {time.monotonic() - t0:.1f}s")
 
     ds = np.concatenate([panel.periods.to_numpy(), future.to_numpy()])
@@ -191,17 +195,25 @@ def forecast_demand(
         if len(done):
             fcs = [np.vstack([res[i][r] for i in done]) for r in range(len(bt.ends))]
             btm.add_score(bt, "prophet", done, panel.y, fcs)
+            btm.add_prophet_combos(bt, members, done, fcs, panel.y)
 
     chosen, _ = btm.choose(bt, n)
     model = np.where(status != "", status, np.where(chosen == "", "mean", chosen)).astype(object)
     fc = _stat_forecasts(model, y_adj, fut_factor, hz, m)
-    p_final = np.nonzero(model == "prophet")[0]
+    p_final = np.nonzero(np.isin(model, ["prophet", *btm.PROPHET_COMBOS]))[0]
     if len(p_final):
         say(f"prophet final fit on {len(p_final)} series")
         tasks = _tasks(p_final, panel, ds, disc_all, [(t, hz)], s)
         res = run_prophet(tasks, s.n_jobs, None, None)
         for i in p_final:
             f = res.get(int(i), [np.full(hz, np.nan)])[0]
+            if model[i] in btm.PROPHET_COMBOS:
+                if np.isfinite(f).all():
+                    stat = btm.members_forecast(y_adj[[i]], hz, m)[:, 0] * fut_factor[i]
+                    fc[i] = btm.PROPHET_COMBOS[model[i]](np.vstack([stat, f[None]]), axis=0)
+                else:  # failed final fit: the same combination without prophet (in fc)
+                    model[i] = btm.WITHOUT_PROPHET[model[i]]
+                continue
             if not np.isfinite(f).all():  # failed final fit: fall back to ETS
                 f = btm.STAT_MODELS["ets"](y_adj[[i]], hz, m)[0] * fut_factor[i]
                 model[i] = "ets"

@@ -60,6 +60,9 @@ def _fit_one(task: ProphetTask, end: int, h: int) -> np.ndarray:
         yearly_seasonality=(5 if task.period == "month" else 10) if n_seasons >= 1.0 else False,
         weekly_seasonality=task.period == "day",
         daily_seasonality=False,
+        # Retail seasonality grows with the level (the real-series test: multiplicative 0.878
+        # mean MASE, additive 0.972).
+        seasonality_mode="multiplicative",
         uncertainty_samples=0,
     )
     if train["promo"].nunique() > 1:
