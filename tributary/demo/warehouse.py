@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,15 +24,25 @@ from tributary.demo.catalogue import (
 from tributary.demo.formatting import _day, _fmt, _money, _num, _write_csv
 from tributary.demo.simulation import _current_price, _price_at, _simulate_item
 
+ACCOUNT = "warehouse"
+
 
 def _warehouse(rng: np.random.Generator, out: Path) -> dict[str, int]:
-    account = "warehouse"
-    tx: list[dict[str, str]] = []
-    item_rows: list[dict[str, str]] = []
-    orders: list[dict[str, str]] = []
-    batches: list[dict[str, str]] = []
+    """Simulate every item's network, write the six pieces; return each piece's row count."""
     sims = {code: _simulate_item(CATALOGUE[code], rng) for code in WAREHOUSE_ITEMS}
+    # In this order: the batches draw from ``rng`` after the simulations.
+    return {
+        "transactions": _write_transactions(sims, out),
+        "items": _write_items(sims, out),
+        "orders_to_receive": _write_orders_to_receive(sims, out),
+        "orders_to_ship": _write_orders_to_ship(out),
+        "bom": _write_bom(out),
+        "batches": _write_batches(sims, rng, out),
+    }
 
+
+def _write_transactions(sims: dict[str, dict], out: Path) -> int:
+    tx: list[dict[str, str]] = []
     for code, sim in sims.items():
         item = CATALOGUE[code]
         for loc in sim["locations"]:
@@ -66,79 +77,164 @@ def _warehouse(rng: np.random.Generator, out: Path) -> dict[str, int]:
             "on_hand_change": "",
         },
     }
-    _insert(tx, account, "transactions", bad)
+    _insert(tx, ACCOUNT, "transactions", bad)
     _write_csv(
         out / "transactions.csv",
         tx,
         ["date", "item_code", "location", "qty_sold", "sales_price", "on_hand_change"],
     )
+    return len(tx)
 
-    # --- items
-    for code, sim in sims.items():
-        item = CATALOGUE[code]
-        lt_sup, currency, variance = SUPPLIERS[item.supplier]
-        for loc in sim["locations"]:
-            row = _item_base(item, loc)
-            row["on_hand"] = _num(sim["on_hand"][loc])
-            direct = loc == "DC-1" or not sim["via_dc"][loc]
-            if loc == "DC-1":
-                row["location_description"] = "Distribution centre"
-                row["location_category_1"] = "DC"
-                row["min_lot"] = _num(item.pack * 4)
-                row["max_lot"] = _num(item.pack * 400 if item.pack > 1 else 200)
-                row["rounding"] = _num(item.pack * 4 if item.pack > 1 else 10)
-            else:
-                row["location_description"] = {"STORE-N": "North store", "STORE-S": "South store"}[
-                    loc
-                ]
-                row["location_category_1"] = "Store"
-                row["transfer_region"] = "BENELUX"
-                row["display_qty"] = _num(item.pack if item.pack > 1 else 2)
-                row["rounding"] = _num(item.pack)
-                row["dc_name"] = "" if direct else "DC-1"
-            if direct:
-                row["lead_time_days"] = _num(lt_sup)
-                row["lead_time_variance"] = _num(variance)
-                if item.supplier != "ASSEMBLY":
-                    _supplier_fields(row, item, currency)
-            else:
-                row["lead_time_days"] = _num(DC_LEAD_TIME[loc])
-            row["service_level"] = "0.97" if item.rate >= 3 else ("0.9" if item.rate < 1 else "")
-            row["inactive"] = "1" if item.pattern == "inactive" else "0"
-            row["termination"] = "0"
-            _planning_extras(row, item, loc)
-            item_rows.append(row)
-    for code in BOM_MEMBERS:
-        item = CATALOGUE[code]
-        lt_sup, currency, variance = SUPPLIERS[item.supplier]
-        row = _item_base(item, "DC-1")
-        row.update(
-            location_description="Distribution centre",
-            location_category_1="DC",
-            on_hand=_num(
-                {"SUB-910": 40, "RAW-920": 150, "RAW-921": 420, "RAW-922": 512.5, "RAW-923": 90}[
-                    code
-                ]
-            ),
-            lead_time_days=_num(lt_sup),
-            lead_time_variance=_num(variance),
-            inactive="0",
-            termination="0",
-        )
-        if item.supplier != "ASSEMBLY":
-            _supplier_fields(row, item, currency)
-            row["min_lot"] = "100"
-            row["rounding"] = "50" if code != "RAW-922" else "100"
-        item_rows.append(row)
+
+def _write_items(sims: dict[str, dict], out: Path) -> int:
+    item_rows = [
+        _stocked_item_row(CATALOGUE[code], loc, sim)
+        for code, sim in sims.items()
+        for loc in sim["locations"]
+    ]
+    item_rows += [_bom_member_row(CATALOGUE[code]) for code in BOM_MEMBERS]
     item_rows.sort(key=lambda r: (r["item_code"], r["location"]))
     original = next(r for r in item_rows if (r["item_code"], r["location"]) == ("COF-101", "DC-1"))
     duplicate = dict(original, on_hand="999", description="Espresso beans 1kg (old record)")
     if item_rows.index(original) >= 59:
         raise RuntimeError("demo: duplicate items key must follow its first row")
-    _insert(item_rows, account, "items", {(60, "item_code"): duplicate})
+    _insert(item_rows, ACCOUNT, "items", {(60, "item_code"): duplicate})
     _write_csv(out / "items.csv", item_rows, WAREHOUSE_ITEM_COLUMNS)
+    return len(item_rows)
 
-    # --- orders to receive: what is still in the pipeline, plus one of each remaining kind
+
+def _stocked_item_row(item: Item, loc: str, sim: dict) -> dict[str, str]:
+    """The items row of a simulated item at one of its locations."""
+    lt_sup, currency, variance = SUPPLIERS[item.supplier]
+    row = _item_base(item, loc)
+    row["on_hand"] = _num(sim["on_hand"][loc])
+    direct = loc == "DC-1" or not sim["via_dc"][loc]
+    if loc == "DC-1":
+        row["location_description"] = "Distribution centre"
+        row["location_category_1"] = "DC"
+        row["min_lot"] = _num(item.pack * 4)
+        row["max_lot"] = _num(item.pack * 400 if item.pack > 1 else 200)
+        row["rounding"] = _num(item.pack * 4 if item.pack > 1 else 10)
+    else:
+        row["location_description"] = {"STORE-N": "North store", "STORE-S": "South store"}[loc]
+        row["location_category_1"] = "Store"
+        row["transfer_region"] = "BENELUX"
+        row["display_qty"] = _num(item.pack if item.pack > 1 else 2)
+        row["rounding"] = _num(item.pack)
+        row["dc_name"] = "" if direct else "DC-1"
+    if direct:
+        row["lead_time_days"] = _num(lt_sup)
+        row["lead_time_variance"] = _num(variance)
+        if item.supplier != "ASSEMBLY":
+            _supplier_fields(row, item, currency)
+    else:
+        row["lead_time_days"] = _num(DC_LEAD_TIME[loc])
+    row["service_level"] = "0.97" if item.rate >= 3 else ("0.9" if item.rate < 1 else "")
+    row["inactive"] = "1" if item.pattern == "inactive" else "0"
+    row["termination"] = "0"
+    _planning_extras(row, item, loc)
+    return row
+
+
+BOM_MEMBER_ON_HAND = {
+    "SUB-910": 40,
+    "RAW-920": 150,
+    "RAW-921": 420,
+    "RAW-922": 512.5,
+    "RAW-923": 90,
+}
+
+
+def _bom_member_row(item: Item) -> dict[str, str]:
+    """The DC-1 items row of a sub-assembly or raw material of the desk lamp."""
+    lt_sup, currency, variance = SUPPLIERS[item.supplier]
+    row = _item_base(item, "DC-1")
+    row.update(
+        location_description="Distribution centre",
+        location_category_1="DC",
+        on_hand=_num(BOM_MEMBER_ON_HAND[item.code]),
+        lead_time_days=_num(lt_sup),
+        lead_time_variance=_num(variance),
+        inactive="0",
+        termination="0",
+    )
+    if item.supplier != "ASSEMBLY":
+        _supplier_fields(row, item, currency)
+        row["min_lot"] = "100"
+        row["rounding"] = "50" if item.code != "RAW-922" else "100"
+    return row
+
+
+# One order of each remaining kind: (item, location, qty, type, sendout, delivery, number, source)
+FIXED_ORDERS = (
+    # purchase with a confirmed delivery date, and one with only the sendout date
+    ("PAN-401", "DC-1", 40, "purchase", "2026-10-20", "2026-12-15", "PO-4090", "SUP-STEEL"),
+    ("TEX-501", "DC-1", 96, "purchase", "2026-10-27", "", "PO-4091", "SUP-WEAVE"),
+    # transfer to a store supplied by DC-1 (sendout + DC lead time)
+    ("CUP-301", "STORE-S", 24, "transfer", "2026-10-31", "", "TO-4092", "DC-1"),
+    # transfer to a store without a DC (sendout + 1 day)
+    ("GAR-603", "STORE-S", 12, "transfer", "2026-10-30", "", "TO-4093", "STORE-N"),
+    # manufacturing (sendout + 0 days), and one with a planned finish date
+    ("LMP-900", "DC-1", 50, "manufacturing", "2026-10-29", "", "MO-4094", "Assembly line"),
+    (
+        "SUB-910",
+        "DC-1",
+        60,
+        "manufacturing",
+        "2026-10-30",
+        "2026-11-03",
+        "MO-4095",
+        "Assembly line",
+    ),
+)
+ORDERS_TO_RECEIVE_COLUMNS = [
+    "order_number",
+    "order_type",
+    "item_code",
+    "location",
+    "qty",
+    "sendout_date",
+    "delivery_date",
+    "lot_cost",
+    "source_from",
+]
+
+
+def _write_orders_to_receive(sims: dict[str, dict], out: Path) -> int:
+    """What is still in the pipeline, plus one of each remaining kind (:data:`FIXED_ORDERS`)."""
+    orders = _pipeline_orders(sims)
+    for code, loc, qty, kind, sendout, delivery, num, source in FIXED_ORDERS:
+        row = {
+            "item_code": code,
+            "location": loc,
+            "qty": str(qty),
+            "order_type": kind,
+            "sendout_date": sendout,
+            "delivery_date": delivery,
+            "order_number": num,
+            "source_from": source,
+        }
+        if kind == "purchase":
+            row["lot_cost"] = _money(qty * CATALOGUE[code].cost)
+        orders.append(row)
+    orders.sort(key=lambda r: r["order_number"])
+    bad_order = {
+        "item_code": "CLN-801",
+        "location": "DC-1",
+        "qty": "0",
+        "order_type": "purchase",
+        "sendout_date": "2026-10-25",
+        "order_number": "PO-4089",
+        "source_from": "SUP-CLEAN",
+        "lot_cost": "0.00",
+    }
+    _insert(orders, ACCOUNT, "orders_to_receive", {(3, "qty"): bad_order})
+    _write_csv(out / "orders_to_receive.csv", orders, ORDERS_TO_RECEIVE_COLUMNS)
+    return len(orders)
+
+
+def _pipeline_orders(sims: dict[str, dict]) -> list[dict[str, str]]:
+    orders = []
     number = 4100
     for code, sim in sims.items():
         item = CATALOGUE[code]
@@ -165,70 +261,11 @@ def _warehouse(rng: np.random.Generator, out: Path) -> dict[str, int]:
                 row["source_from"] = "Assembly line"
                 row["delivery_date"] = _fmt(_day(order.arrival), WAREHOUSE_DATE)
             orders.append(row)
-    fixed = [
-        # purchase with a confirmed delivery date, and one with only the sendout date
-        ("PAN-401", "DC-1", 40, "purchase", "2026-10-20", "2026-12-15", "PO-4090", "SUP-STEEL"),
-        ("TEX-501", "DC-1", 96, "purchase", "2026-10-27", "", "PO-4091", "SUP-WEAVE"),
-        # transfer to a store supplied by DC-1 (sendout + DC lead time)
-        ("CUP-301", "STORE-S", 24, "transfer", "2026-10-31", "", "TO-4092", "DC-1"),
-        # transfer to a store without a DC (sendout + 1 day)
-        ("GAR-603", "STORE-S", 12, "transfer", "2026-10-30", "", "TO-4093", "STORE-N"),
-        # manufacturing (sendout + 0 days), and one with a planned finish date
-        ("LMP-900", "DC-1", 50, "manufacturing", "2026-10-29", "", "MO-4094", "Assembly line"),
-        (
-            "SUB-910",
-            "DC-1",
-            60,
-            "manufacturing",
-            "2026-10-30",
-            "2026-11-03",
-            "MO-4095",
-            "Assembly line",
-        ),
-    ]
-    for code, loc, qty, kind, sendout, delivery, num, source in fixed:
-        row = {
-            "item_code": code,
-            "location": loc,
-            "qty": str(qty),
-            "order_type": kind,
-            "sendout_date": sendout,
-            "delivery_date": delivery,
-            "order_number": num,
-            "source_from": source,
-        }
-        if kind == "purchase":
-            row["lot_cost"] = _money(qty * CATALOGUE[code].cost)
-        orders.append(row)
-    orders.sort(key=lambda r: r["order_number"])
-    bad_order = {
-        "item_code": "CLN-801",
-        "location": "DC-1",
-        "qty": "0",
-        "order_type": "purchase",
-        "sendout_date": "2026-10-25",
-        "order_number": "PO-4089",
-        "source_from": "SUP-CLEAN",
-        "lot_cost": "0.00",
-    }
-    _insert(orders, account, "orders_to_receive", {(3, "qty"): bad_order})
-    _write_csv(
-        out / "orders_to_receive.csv",
-        orders,
-        [
-            "order_number",
-            "order_type",
-            "item_code",
-            "location",
-            "qty",
-            "sendout_date",
-            "delivery_date",
-            "lot_cost",
-            "source_from",
-        ],
-    )
+    return orders
 
-    # --- orders to ship: dated back-orders and undated lines that have already left
+
+def _write_orders_to_ship(out: Path) -> int:
+    """Dated back-orders and undated lines that have already left."""
     ship = []
     for code, loc, qty, when in (
         ("PAN-401", "DC-1", 8, ""),
@@ -242,9 +279,12 @@ def _warehouse(rng: np.random.Generator, out: Path) -> dict[str, int]:
     ):
         ship.append({"item_code": code, "location": loc, "qty": _num(qty), "shipment_date": when})
     _write_csv(out / "orders_to_ship.csv", ship, ["item_code", "location", "qty", "shipment_date"])
+    return len(ship)
 
-    # --- BOM: desk lamp <- lamp head <- raw materials. qty_per_batch is per batch of
-    # batch_rounding units of the finished good.
+
+def _write_bom(out: Path) -> int:
+    """Desk lamp <- lamp head <- raw materials. qty_per_batch is per batch of batch_rounding
+    units of the finished good."""
     bom = [
         ("LMP-900", "SUB-910", "50", "50", "5", "100"),
         ("LMP-900", "RAW-923", "50", "50", "5", "100"),
@@ -257,8 +297,12 @@ def _warehouse(rng: np.random.Generator, out: Path) -> dict[str, int]:
         [dict(zip(BOM_COLUMNS, r, strict=True)) for r in bom],
         list(BOM_COLUMNS),
     )
+    return len(bom)
 
-    # --- batches for perishables: split on hand, a few expiring within two weeks
+
+def _write_batches(sims: dict[str, dict], rng: np.random.Generator, out: Path) -> int:
+    """Batches for perishables: split on hand, a few expiring within two weeks."""
+    batches: list[dict[str, str]] = []
     soon = iter((4, 9, 13))
     for code, sim in sims.items():
         item = CATALOGUE[code]
@@ -266,43 +310,45 @@ def _warehouse(rng: np.random.Generator, out: Path) -> dict[str, int]:
             continue
         for loc in sim["locations"]:
             qty = sim["on_hand"][loc]
-            if qty <= 0:
-                continue
-            n_batches = int(min(3, max(1, qty // (item.pack * 2))))
-            shares = rng.dirichlet(np.ones(n_batches)) * qty
-            parts = [math.floor(x) for x in shares[:-1]]
-            parts.append(qty - sum(parts))
-            first_expiry = AS_OF + timedelta(days=int(rng.integers(30, item.shelf_life)))
-            for i, part in enumerate(parts):
-                if part <= 0:
-                    continue
-                expiry = first_expiry + timedelta(days=25 * i)
-                if i == 0 and n_batches > 1:
-                    nxt = next(soon, None)
-                    if nxt is not None:
-                        expiry = AS_OF + timedelta(days=nxt)
-                batches.append(
-                    {
-                        "item_code": code,
-                        "location": loc,
-                        "batch_code": f"L{expiry:%y%m%d}-{code[-3:]}{i + 1}",
-                        "expiration_date": _fmt(expiry, WAREHOUSE_DATE),
-                        "on_hand": _num(part),
-                    }
-                )
+            if qty > 0:
+                batches += _batches_of(item, loc, qty, soon, rng)
     _write_csv(
         out / "batches.csv",
         batches,
         ["item_code", "location", "batch_code", "expiration_date", "on_hand"],
     )
-    return {
-        "transactions": len(tx),
-        "items": len(item_rows),
-        "orders_to_receive": len(orders),
-        "orders_to_ship": len(ship),
-        "bom": len(bom),
-        "batches": len(batches),
-    }
+    return len(batches)
+
+
+def _batches_of(
+    item: Item, loc: str, qty: float, soon: Iterator[int], rng: np.random.Generator
+) -> list[dict[str, str]]:
+    """One to three batches of the on hand ``qty``; the first may take the next ``soon`` expiry."""
+    code = item.code
+    batches = []
+    n_batches = int(min(3, max(1, qty // (item.pack * 2))))
+    shares = rng.dirichlet(np.ones(n_batches)) * qty
+    parts = [math.floor(x) for x in shares[:-1]]
+    parts.append(qty - sum(parts))
+    first_expiry = AS_OF + timedelta(days=int(rng.integers(30, item.shelf_life)))
+    for i, part in enumerate(parts):
+        if part <= 0:
+            continue
+        expiry = first_expiry + timedelta(days=25 * i)
+        if i == 0 and n_batches > 1:
+            nxt = next(soon, None)
+            if nxt is not None:
+                expiry = AS_OF + timedelta(days=nxt)
+        batches.append(
+            {
+                "item_code": code,
+                "location": loc,
+                "batch_code": f"L{expiry:%y%m%d}-{code[-3:]}{i + 1}",
+                "expiration_date": _fmt(expiry, WAREHOUSE_DATE),
+                "on_hand": _num(part),
+            }
+        )
+    return batches
 
 
 BOM_COLUMNS = (
