@@ -18,6 +18,7 @@ from tributary.demo.catalogue import (
     WEB_WEEK,
     WEBSHOP_DATE,
     WEBSHOP_ITEMS,
+    Item,
 )
 from tributary.demo.formatting import _day, _fmt, _money, _num, _write_csv
 from tributary.demo.simulation import DOW, _current_price, _draw, _level, _price_at
@@ -44,51 +45,29 @@ WEB_OUTLIERS = (
 )
 
 
+ACCOUNT = "webshop"
+
+
 def _webshop(rng: np.random.Generator, out: Path) -> dict[str, int]:
-    account = "webshop"
+    """Write the webshop's five pieces; return each piece's row count."""
+    # In this order: the transactions, then the items draw from ``rng``.
+    return {
+        "transactions": _write_transactions(rng, out),
+        "items": _write_items(rng, out),
+        "promotions": _write_promotions(out),
+        "substitutions": _write_substitutions(out),
+        "channels": _write_channels(out),
+    }
+
+
+def _write_transactions(rng: np.random.Generator, out: Path) -> int:
     tx: list[dict[str, str]] = []
     sold_items = [c for c in WEBSHOP_ITEMS if CATALOGUE[c].pattern != "none"]
     for code in sold_items:
         item = CATALOGUE[code]
         level = _level(item, rng)
         for channel, share, price_factor in WEB_CHANNELS:
-            base = item.rate * WEB_SCALE * share * level * WEB_WEEK[DOW] / WEB_WEEK.mean()
-            discount = np.zeros(N_DAYS)
-            for codes, _loc, promo_channel, start, end, disc in WEB_PROMOTIONS:
-                if code in codes and promo_channel == channel:
-                    a = (date.fromisoformat(start) - HISTORY_START).days
-                    b = (date.fromisoformat(end) - HISTORY_START).days
-                    if a < N_DAYS:
-                        discount[max(a, 0) : min(b, N_DAYS - 1) + 1] = disc
-            lam = base * (1 + 3.0 * discount)
-            sales = _draw(item, lam, rng)
-            outlier = np.zeros(N_DAYS, dtype=bool)
-            for o_code, o_channel, o_day, factor in WEB_OUTLIERS:
-                if o_code == code and o_channel == channel:
-                    t = (date.fromisoformat(o_day) - HISTORY_START).days
-                    sales[t] = math.ceil((sales[t] + 1) * factor + 10)
-                    outlier[t] = True
-            returned = rng.binomial(sales.astype(np.int64), 0.04)
-            lag = rng.integers(5, 15, size=N_DAYS)
-            returns = np.zeros(N_DAYS)
-            target = np.arange(N_DAYS) + lag
-            keep = target < N_DAYS
-            np.add.at(returns, target[keep], returned[keep])
-            net = sales - returns
-            for t in np.flatnonzero(net != 0):
-                price = _price_at(item, t) * price_factor * (1 - discount[t])
-                tx.append(
-                    {
-                        "Date": _fmt(_day(t), WEBSHOP_DATE),
-                        "_sort": _day(t).isoformat(),
-                        "Item code": code,
-                        "Qty sold": _num(net[t]),
-                        "Sales price/unit": _money(price),
-                        "Channel": channel,
-                        "Location": "WEB",
-                        "Outlier": "yes" if outlier[t] else "",
-                    }
-                )
+            tx += _channel_lines(item, channel, share, level, price_factor, rng)
     tx.sort(key=lambda r: (r["_sort"], r["Item code"], r["Channel"]))
     for r in tx:
         del r["_sort"]
@@ -118,7 +97,7 @@ def _webshop(rng: np.random.Generator, out: Path) -> dict[str, int]:
             },
         ),
     }
-    _insert(tx, account, "transactions", bad)
+    _insert(tx, ACCOUNT, "transactions", bad)
     columns = [
         "Date",
         "Item code",
@@ -129,7 +108,68 @@ def _webshop(rng: np.random.Generator, out: Path) -> dict[str, int]:
         "Outlier",
     ]
     _write_csv(out / "transactions.csv", tx, columns)
+    return len(tx)
 
+
+def _channel_lines(
+    item: Item,
+    channel: str,
+    share: float,
+    level: np.ndarray,
+    price_factor: float,
+    rng: np.random.Generator,
+) -> list[dict[str, str]]:
+    """The item's daily lines in one channel, net of returns, with an ``_sort`` key; promotions
+    lift the demand, outliers spike it."""
+    code = item.code
+    base = item.rate * WEB_SCALE * share * level * WEB_WEEK[DOW] / WEB_WEEK.mean()
+    discount = _discount(code, channel)
+    lam = base * (1 + 3.0 * discount)
+    sales = _draw(item, lam, rng)
+    outlier = np.zeros(N_DAYS, dtype=bool)
+    for o_code, o_channel, o_day, factor in WEB_OUTLIERS:
+        if o_code == code and o_channel == channel:
+            t = (date.fromisoformat(o_day) - HISTORY_START).days
+            sales[t] = math.ceil((sales[t] + 1) * factor + 10)
+            outlier[t] = True
+    returned = rng.binomial(sales.astype(np.int64), 0.04)
+    lag = rng.integers(5, 15, size=N_DAYS)
+    returns = np.zeros(N_DAYS)
+    target = np.arange(N_DAYS) + lag
+    keep = target < N_DAYS
+    np.add.at(returns, target[keep], returned[keep])
+    net = sales - returns
+    lines = []
+    for t in np.flatnonzero(net != 0):
+        price = _price_at(item, t) * price_factor * (1 - discount[t])
+        lines.append(
+            {
+                "Date": _fmt(_day(t), WEBSHOP_DATE),
+                "_sort": _day(t).isoformat(),
+                "Item code": code,
+                "Qty sold": _num(net[t]),
+                "Sales price/unit": _money(price),
+                "Channel": channel,
+                "Location": "WEB",
+                "Outlier": "yes" if outlier[t] else "",
+            }
+        )
+    return lines
+
+
+def _discount(code: str, channel: str) -> np.ndarray:
+    """The item's promotional discount per history day in the channel (0 outside promotions)."""
+    discount = np.zeros(N_DAYS)
+    for codes, _loc, promo_channel, start, end, disc in WEB_PROMOTIONS:
+        if code in codes and promo_channel == channel:
+            a = (date.fromisoformat(start) - HISTORY_START).days
+            b = (date.fromisoformat(end) - HISTORY_START).days
+            if a < N_DAYS:
+                discount[max(a, 0) : min(b, N_DAYS - 1) + 1] = disc
+    return discount
+
+
+def _write_items(rng: np.random.Generator, out: Path) -> int:
     items = []
     for code in WEBSHOP_ITEMS:
         item = CATALOGUE[code]
@@ -152,7 +192,10 @@ def _webshop(rng: np.random.Generator, out: Path) -> dict[str, int]:
             }
         )
     _write_csv(out / "items.csv", items, list(items[0]))
+    return len(items)
 
+
+def _write_promotions(out: Path) -> int:
     promos = []
     for codes, loc, channel, start, end, disc in WEB_PROMOTIONS:
         for code in codes:
@@ -174,9 +217,12 @@ def _webshop(rng: np.random.Generator, out: Path) -> dict[str, int]:
         "End date": "01/20/2027",
         "Discount": "1.5",
     }
-    _insert(promos, account, "promotions", {(4, "discount"): bad_promo})
+    _insert(promos, ACCOUNT, "promotions", {(4, "discount"): bad_promo})
     _write_csv(out / "promotions.csv", promos, list(promos[0]))
+    return len(promos)
 
+
+def _write_substitutions(out: Path) -> int:
     subs = []
     for kit, (components, when) in KITS.items():
         for component, multiplier in components:
@@ -192,16 +238,13 @@ def _webshop(rng: np.random.Generator, out: Path) -> dict[str, int]:
                 }
             )
     _write_csv(out / "substitutions.csv", subs, list(subs[0]))
+    return len(subs)
 
+
+def _write_channels(out: Path) -> int:
     channels = [
         {"Item code": "LMP-705", "Location": "WEB", "Channel": ch, "Channel category": cat}
         for ch, cat in (("web", "Own shop"), ("marketplace", "Platforms"))
     ]
     _write_csv(out / "channels.csv", channels, list(channels[0]))
-    return {
-        "transactions": len(tx),
-        "items": len(items),
-        "promotions": len(promos),
-        "substitutions": len(subs),
-        "channels": len(channels),
-    }
+    return len(channels)
