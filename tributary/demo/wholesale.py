@@ -20,6 +20,7 @@ from tributary.demo.catalogue import (
     WHOLESALE_AT_STORE_N,
     WHOLESALE_DATE,
     WHOLESALE_ITEMS,
+    Item,
 )
 from tributary.demo.formatting import _day, _fmt, _money, _num, _write_csv
 from tributary.demo.simulation import DOW, _current_price, _level
@@ -27,8 +28,21 @@ from tributary.demo.simulation import DOW, _current_price, _level
 WHOLESALE_GROUPS = (("retail", 0.55, 0.0), ("horeca", 0.45, 0.08))  # group, share, discount
 
 
+ACCOUNT = "wholesale"
+
+
 def _wholesale(rng: np.random.Generator, out: Path) -> dict[str, int]:
-    account = "wholesale"
+    """Write the wholesaler's four pieces; return each piece's row count."""
+    # In this order: the transactions, then the items draw from ``rng``.
+    return {
+        "transactions": _write_transactions(rng, out),
+        "items": _write_items(rng, out),
+        "bom": _write_bom(out),
+        "orders_to_receive": _write_orders_to_receive(out),
+    }
+
+
+def _write_transactions(rng: np.random.Generator, out: Path) -> int:
     rows: list[tuple] = []
     sold_items = [c for c in WHOLESALE_ITEMS if CATALOGUE[c].pattern != "none"]
     for code in sold_items:
@@ -43,14 +57,7 @@ def _wholesale(rng: np.random.Generator, out: Path) -> dict[str, int]:
             for group, share, group_discount in WHOLESALE_GROUPS:
                 if whse == "STORE-N" and group == "horeca":
                     continue
-                units = item.rate * 1.6 * share * level * B2B_WEEK[DOW]
-                orders_per_day = units / (pack * 3.0)
-                n_orders = rng.poisson(orders_per_day * rng.gamma(3.0, 1 / 3.0, N_DAYS))
-                qty = pack * (n_orders + rng.poisson(2.0 * n_orders)).astype(float)
-                if item.pattern == "fractional":
-                    qty = qty + np.where(n_orders > 0, rng.integers(0, 4, N_DAYS) * 0.5, 0.0)
-                credit = (rng.random(N_DAYS) < 0.004) & (B2B_WEEK[DOW] > 0)
-                qty = np.where(credit & (qty == 0), -pack, qty)
+                qty = _group_qty(item, pack, share, level, rng)
                 price = item.price * 0.62 * (1 - group_discount)
                 for t in np.flatnonzero(qty != 0):
                     unit = (price * 1.04) if _day(t) >= date(2026, 1, 1) else price
@@ -87,7 +94,7 @@ def _wholesale(rng: np.random.Generator, out: Path) -> dict[str, int]:
             "Net amount": 30.82,
         },
     }
-    _insert(tx, account, "transactions", bad)
+    _insert(tx, ACCOUNT, "transactions", bad)
     schema = pa.schema(
         [
             ("Posting date", pa.string()),
@@ -100,7 +107,25 @@ def _wholesale(rng: np.random.Generator, out: Path) -> dict[str, int]:
     )
     table = pa.Table.from_pylist(tx, schema=schema)
     pq.write_table(table, out / "transactions.parquet", compression="snappy")
+    return len(tx)
 
+
+def _group_qty(
+    item: Item, pack: int, share: float, level: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    """Daily units of one customer group at one warehouse: a few orders of whole packs, the odd
+    credit note (a negative pack)."""
+    units = item.rate * 1.6 * share * level * B2B_WEEK[DOW]
+    orders_per_day = units / (pack * 3.0)
+    n_orders = rng.poisson(orders_per_day * rng.gamma(3.0, 1 / 3.0, N_DAYS))
+    qty = pack * (n_orders + rng.poisson(2.0 * n_orders)).astype(float)
+    if item.pattern == "fractional":
+        qty = qty + np.where(n_orders > 0, rng.integers(0, 4, N_DAYS) * 0.5, 0.0)
+    credit = (rng.random(N_DAYS) < 0.004) & (B2B_WEEK[DOW] > 0)
+    return np.where(credit & (qty == 0), -pack, qty)
+
+
+def _write_items(rng: np.random.Generator, out: Path) -> int:
     items = []
     for code in WHOLESALE_ITEMS:
         item = CATALOGUE[code]
@@ -140,18 +165,24 @@ def _wholesale(rng: np.random.Generator, out: Path) -> dict[str, int]:
     maybe = dict(next(r for r in items if r["SKU"] == "STO-855"), Whse="STORE-N", inactive="maybe")
     _insert(
         items,
-        account,
+        ACCOUNT,
         "items",
         {(8, "inactive"): maybe, (20, "item_code"): dict(original, on_hand="0")},
     )
     _write_csv(out / "items.csv", items, list(items[0]))
+    return len(items)
 
+
+def _write_bom(out: Path) -> int:
     bom = [
         {"Finished good's code": "GAR-950", "Material's code": m, "Material qty/batch": "3"}
         for m in ("RAW-930", "RAW-931")
     ]
     _write_csv(out / "bom.csv", bom, list(bom[0]))
+    return len(bom)
 
+
+def _write_orders_to_receive(out: Path) -> int:
     orders = []
     for i, (code, qty, sendout, delivery) in enumerate(
         (
@@ -175,9 +206,4 @@ def _wholesale(rng: np.random.Generator, out: Path) -> dict[str, int]:
             }
         )
     _write_csv(out / "orders_to_receive.csv", orders, list(orders[0]))
-    return {
-        "transactions": len(tx),
-        "items": len(items),
-        "bom": len(bom),
-        "orders_to_receive": len(orders),
-    }
+    return len(orders)
