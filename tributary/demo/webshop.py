@@ -97,16 +97,8 @@ def _write_transactions(rng: np.random.Generator, out: Path) -> int:
             },
         ),
     }
+    columns = list(tx[0])  # the document's headers, in the order _channel_lines writes them
     _insert(tx, ACCOUNT, "transactions", bad)
-    columns = [
-        "Date",
-        "Item code",
-        "Qty sold",
-        "Sales price/unit",
-        "Channel",
-        "Location",
-        "Outlier",
-    ]
     _write_csv(out / "transactions.csv", tx, columns)
     return len(tx)
 
