@@ -92,95 +92,121 @@ class _Order:
     kind: str  # purchase | transfer | manufacturing
 
 
-def _simulate_item(item: Item, rng: np.random.Generator) -> dict:
-    stores = ["STORE-N"] if item.code in NORTH_ONLY else ["STORE-N", "STORE-S"]
-    via_dc = {s: not (s == "STORE-S" and item.code in SOUTH_DIRECT) for s in stores}
-    has_dc = any(via_dc.values())
-    locations = (["DC-1"] if has_dc else []) + stores
-    lt_sup = SUPPLIERS[item.supplier][0]
-    level = _level(item, rng)
-    pad = 240
+PAD_DAYS = 240  # the rate runs on past the history so that lead-time sums near the end are full
 
-    rate, demand = {}, {}
-    for s in stores:
-        r = item.rate * STORE_FACTOR[s] * level * STORE_WEEK[DOW] / STORE_WEEK.mean()
-        rate[s] = np.concatenate([r, np.full(pad, r[-28:].mean())])
-        demand[s] = _draw(item, r, rng)
-    cum = {s: np.concatenate([[0.0], np.cumsum(rate[s])]) for s in stores}
 
-    def expected(s: str, t: int, days: int) -> float:
-        return float(cum[s][min(t + days, N_DAYS + pad)] - cum[s][t])
+class _Network:
+    """One item's replenishment network (its stores, and DC-1 when a store is supplied through
+    it) and the running stock, sales and open orders of the day-by-day simulation."""
 
-    safety = 0.9 if item.code in LOW_SAFETY else 1.35
-    sold = {loc: np.zeros(N_DAYS) for loc in locations}
-    change = {loc: np.zeros(N_DAYS) for loc in locations}
-    on_hand = dict.fromkeys(locations, 0.0)
-    pipeline: list[_Order] = []
-    start = {}
-    for s in stores:
-        nonzero = np.flatnonzero(rate[s][:N_DAYS] > 0)
-        start[s] = int(nonzero[0]) if len(nonzero) else N_DAYS
-    if has_dc:
-        start["DC-1"] = min(start[s] for s in stores if via_dc[s])
-    stocktake = {t for t in range(N_DAYS) if _day(t).day == 1 and _day(t).month in (1, 4, 7, 10)}
-    kind_dc = "manufacturing" if item.supplier == "ASSEMBLY" else "purchase"
-    dc_pack = item.pack * 4 if item.pack > 1 else 10
-
-    for t in range(N_DAYS):
-        for order in [o for o in pipeline if o.arrival == t]:
-            on_hand[order.location] += order.qty
-            change[order.location][t] += order.qty
-            pipeline.remove(order)
-        if has_dc and t == start["DC-1"]:
-            opening = sum(expected(s, t, 45) for s in stores if via_dc[s])
-            opening = math.ceil(opening / dc_pack) * dc_pack
-            on_hand["DC-1"] += opening
-            change["DC-1"][t] += opening
+    def __init__(self, item: Item, rng: np.random.Generator) -> None:
+        self.item = item
+        stores = ["STORE-N"] if item.code in NORTH_ONLY else ["STORE-N", "STORE-S"]
+        self.stores = stores
+        self.via_dc = {s: not (s == "STORE-S" and item.code in SOUTH_DIRECT) for s in stores}
+        self.has_dc = any(self.via_dc.values())
+        self.locations = (["DC-1"] if self.has_dc else []) + stores
+        self.lt_sup = SUPPLIERS[item.supplier][0]
+        level = _level(item, rng)
+        rate, self.demand = {}, {}
         for s in stores:
-            if t < start[s]:
-                continue
-            lead = DC_LEAD_TIME[s] if via_dc[s] else lt_sup
-            if t == start[s]:
-                opening = math.ceil(expected(s, t, lead + 14) * 1.2 / item.pack) * item.pack
-                on_hand[s] += opening
-                change[s][t] += opening
-            sale = min(demand[s][t], on_hand[s])
-            on_hand[s] -= sale
-            sold[s][t] += sale
-            change[s][t] -= sale
-            if t in stocktake and on_hand[s] >= 3:
-                delta = float(rng.integers(-2, 2))
-                on_hand[s] += delta
-                change[s][t] += delta
-            position = on_hand[s] + sum(o.qty for o in pipeline if o.location == s)
-            rop = expected(s, t, lead + 7) * safety
-            if rop > 0 and position < rop:
-                need = expected(s, t, lead + 14) * safety - position
-                qty = max(math.ceil(need / item.pack), 1) * item.pack
-                if via_dc[s]:
-                    qty = min(qty, math.floor(on_hand["DC-1"]))
-                    if qty > 0:
-                        on_hand["DC-1"] -= qty
-                        change["DC-1"][t] -= qty
-                        pipeline.append(_Order(t + DC_LEAD_TIME[s], s, qty, t, "transfer"))
-                else:
-                    delay = int(rng.integers(3, 12)) if rng.random() < 0.2 else 0
-                    pipeline.append(_Order(t + lt_sup + delay, s, qty, t, "purchase"))
-        if has_dc and t >= start["DC-1"]:
-            dc_stores = [s for s in stores if via_dc[s]]
-            position = on_hand["DC-1"] + sum(o.qty for o in pipeline if o.location == "DC-1")
-            rop = sum(expected(s, t, lt_sup + 10) for s in dc_stores) * safety
-            if rop > 0 and position < rop:
-                need = sum(expected(s, t, lt_sup + 40) for s in dc_stores) * safety - position
-                qty = max(math.ceil(need / dc_pack), 1) * dc_pack
-                delay = int(rng.integers(3, 15)) if rng.random() < 0.25 else 0
-                pipeline.append(_Order(t + lt_sup + delay, "DC-1", qty, t, kind_dc))
+            r = item.rate * STORE_FACTOR[s] * level * STORE_WEEK[DOW] / STORE_WEEK.mean()
+            rate[s] = np.concatenate([r, np.full(PAD_DAYS, r[-28:].mean())])
+            self.demand[s] = _draw(item, r, rng)
+        self.cum = {s: np.concatenate([[0.0], np.cumsum(rate[s])]) for s in stores}
+        self.safety = 0.9 if item.code in LOW_SAFETY else 1.35
+        self.sold = {loc: np.zeros(N_DAYS) for loc in self.locations}
+        self.change = {loc: np.zeros(N_DAYS) for loc in self.locations}
+        self.on_hand = dict.fromkeys(self.locations, 0.0)
+        self.pipeline: list[_Order] = []
+        self.start = {}
+        for s in stores:
+            nonzero = np.flatnonzero(rate[s][:N_DAYS] > 0)
+            self.start[s] = int(nonzero[0]) if len(nonzero) else N_DAYS
+        if self.has_dc:
+            self.start["DC-1"] = min(self.start[s] for s in stores if self.via_dc[s])
+        self.stocktake = {
+            t for t in range(N_DAYS) if _day(t).day == 1 and _day(t).month in (1, 4, 7, 10)
+        }
+        self.kind_dc = "manufacturing" if item.supplier == "ASSEMBLY" else "purchase"
+        self.dc_pack = item.pack * 4 if item.pack > 1 else 10
+
+    def expected(self, s: str, t: int, days: int) -> float:
+        """Expected demand of store ``s`` over ``days`` days from day ``t``."""
+        return float(self.cum[s][min(t + days, N_DAYS + PAD_DAYS)] - self.cum[s][t])
+
+    def book(self, loc: str, t: int, qty: float) -> None:
+        """``qty`` into (or, negative, out of) the on hand of ``loc`` on day ``t``."""
+        self.on_hand[loc] += qty
+        self.change[loc][t] += qty
+
+    def position(self, loc: str) -> float:
+        return self.on_hand[loc] + sum(o.qty for o in self.pipeline if o.location == loc)
+
+    def day(self, t: int, rng: np.random.Generator) -> None:
+        for order in [o for o in self.pipeline if o.arrival == t]:
+            self.book(order.location, t, order.qty)
+            self.pipeline.remove(order)
+        if self.has_dc and t == self.start["DC-1"]:
+            opening = sum(self.expected(s, t, 45) for s in self.stores if self.via_dc[s])
+            self.book("DC-1", t, math.ceil(opening / self.dc_pack) * self.dc_pack)
+        for s in self.stores:
+            if t >= self.start[s]:
+                self.store_day(s, t, rng)
+        if self.has_dc and t >= self.start["DC-1"]:
+            self.dc_day(t, rng)
+
+    def store_day(self, s: str, t: int, rng: np.random.Generator) -> None:
+        """Opening stock on the first day, the day's sales, a stock-take, and a reorder from
+        DC-1 (as far as its stock goes) or from the supplier."""
+        item = self.item
+        lead = DC_LEAD_TIME[s] if self.via_dc[s] else self.lt_sup
+        if t == self.start[s]:
+            opening = math.ceil(self.expected(s, t, lead + 14) * 1.2 / item.pack) * item.pack
+            self.book(s, t, opening)
+        sale = min(self.demand[s][t], self.on_hand[s])
+        self.book(s, t, -sale)
+        self.sold[s][t] += sale
+        if t in self.stocktake and self.on_hand[s] >= 3:
+            self.book(s, t, float(rng.integers(-2, 2)))
+        position = self.position(s)
+        rop = self.expected(s, t, lead + 7) * self.safety
+        if rop > 0 and position < rop:
+            need = self.expected(s, t, lead + 14) * self.safety - position
+            qty = max(math.ceil(need / item.pack), 1) * item.pack
+            if self.via_dc[s]:
+                qty = min(qty, math.floor(self.on_hand["DC-1"]))
+                if qty > 0:
+                    self.book("DC-1", t, -qty)
+                    self.pipeline.append(_Order(t + DC_LEAD_TIME[s], s, qty, t, "transfer"))
+            else:
+                delay = int(rng.integers(3, 12)) if rng.random() < 0.2 else 0
+                self.pipeline.append(_Order(t + self.lt_sup + delay, s, qty, t, "purchase"))
+
+    def dc_day(self, t: int, rng: np.random.Generator) -> None:
+        """DC-1 reorders for the stores it supplies."""
+        lt_sup, dc_pack = self.lt_sup, self.dc_pack
+        dc_stores = [s for s in self.stores if self.via_dc[s]]
+        position = self.position("DC-1")
+        rop = sum(self.expected(s, t, lt_sup + 10) for s in dc_stores) * self.safety
+        if rop > 0 and position < rop:
+            need = sum(self.expected(s, t, lt_sup + 40) for s in dc_stores) * self.safety - position
+            qty = max(math.ceil(need / dc_pack), 1) * dc_pack
+            delay = int(rng.integers(3, 15)) if rng.random() < 0.25 else 0
+            self.pipeline.append(_Order(t + lt_sup + delay, "DC-1", qty, t, self.kind_dc))
+
+
+def _simulate_item(item: Item, rng: np.random.Generator) -> dict:
+    """Two years of the item's network, day by day: sales, on-hand changes, open orders."""
+    net = _Network(item, rng)
+    for t in range(N_DAYS):
+        net.day(t, rng)
     return {
-        "stores": stores,
-        "via_dc": via_dc,
-        "locations": locations,
-        "sold": sold,
-        "change": change,
-        "on_hand": on_hand,
-        "pipeline": pipeline,
+        "stores": net.stores,
+        "via_dc": net.via_dc,
+        "locations": net.locations,
+        "sold": net.sold,
+        "change": net.change,
+        "on_hand": net.on_hand,
+        "pipeline": net.pipeline,
     }
