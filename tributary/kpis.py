@@ -230,38 +230,79 @@ def kpis_in_chunks(
     return out[KPI_COLUMNS]
 
 
-def item_measures(inputs: KpiInputs, as_of: dt.date, period: str) -> pd.DataFrame:
-    """Every KPI column but ``abc_class`` (which ranks a whole account) for the given items."""
-    items, on_hand_history = inputs.items, inputs.on_hand_history
-    sales, demand, forecast, plan = inputs.sales, inputs.demand, inputs.forecast, inputs.plan
-    base = _keyed(items)
-    sales, demand, forecast, plan = (_keyed(f) for f in (sales, demand, forecast, plan))
-    as_of_ts = pd.Timestamp(as_of).normalize()
-    window_start = as_of_ts - pd.Timedelta(days=WINDOW_DAYS - 1)
+@dataclass(frozen=True)
+class _Scope:
+    """What every KPI group of one chunk needs: its items, their costs and the window."""
 
-    on_hand = _num(base, "on_hand").fillna(0.0)
+    base: pd.DataFrame  # the items, keyed
+    on_hand: pd.Series
+    unit_cost: pd.Series
+    margin_cost: pd.Series  # unit cost, null for a purchase price in a foreign currency
+    item_price: pd.Series
+    as_of: pd.Timestamp
+    window_start: pd.Timestamp
+    period: str
+
+
+def _scope(items: pd.DataFrame, as_of: dt.date, period: str) -> _Scope:
+    base = _keyed(items)
+    as_of_ts = pd.Timestamp(as_of).normalize()
     ivpu = _num(base, "inventory_value_per_unit")
     purchase = _num(base, "purchase_price")
     unit_cost = ivpu.fillna(purchase)
     currency = base.get("supplier_currency", pd.Series(None, index=base.index))
     foreign = ivpu.isna() & purchase.notna() & currency.fillna("").astype(str).str.strip().ne("")
-    margin_cost = unit_cost.mask(foreign)
-    item_price = _num(base, "sales_price")
+    return _Scope(
+        base=base,
+        on_hand=_num(base, "on_hand").fillna(0.0),
+        unit_cost=unit_cost,
+        margin_cost=unit_cost.mask(foreign),
+        item_price=_num(base, "sales_price"),
+        as_of=as_of_ts,
+        window_start=as_of_ts - pd.Timedelta(days=WINDOW_DAYS - 1),
+        period=period,
+    )
 
-    # --- sales: 12-month revenue, margin, qty; last transaction price ---------------------------
+
+def item_measures(inputs: KpiInputs, as_of: dt.date, period: str) -> pd.DataFrame:
+    """Every KPI column but ``abc_class`` (which ranks a whole account) for the given items."""
+    scope = _scope(inputs.items, as_of, period)
+    price, sold, sales_kpis = _sales_kpis(scope, _keyed(inputs.sales))
+    inventory = _inventory_kpis(scope, inputs.on_hand_history, sold, sales_kpis)
+    demand_kpis, cv = _demand_kpis(scope, _keyed(inputs.demand), sold)
+    values = {
+        **sales_kpis,
+        **_forecast_kpis(scope, _keyed(inputs.forecast), price),
+        **inventory,
+        **demand_kpis,
+        **_plan_kpis(scope, _keyed(inputs.plan), price),
+    }
+    out = inputs.items[KEYS].reset_index(drop=True)
+    out["abc_class"] = None  # ranked over the whole account by kpis_in_chunks
+    out["xyz_class"] = xyz_classes(cv)
+    for col, val in values.items():
+        out[col] = val.astype(float).to_numpy()
+    return out[KPI_COLUMNS]
+
+
+def _sales_kpis(
+    scope: _Scope, sales: pd.DataFrame
+) -> tuple[pd.Series, pd.Series, dict[str, pd.Series]]:
+    """The current sales price, the window's qty sold, annual_revenue and gross_margin."""
+    base = scope.base
     lines = sales[KEYS].copy()
     lines["date"] = _dates(sales, "date")
     lines["qty"] = _num(sales, "qty_sold").fillna(0.0)
     lines["price"] = _num(sales, "sales_price")
     lines["revenue"] = _num(sales, "revenue")
     lines["profit"] = _num(sales, "profit")
-    lines = lines[lines["date"] <= as_of_ts]
+    lines = lines[lines["date"] <= scope.as_of]
     priced = lines[lines["price"].notna()].sort_values("date", kind="mergesort")
     last_price = priced.groupby(KEYS, dropna=False)["price"].last().rename("last_price")
-    price = item_price.fillna(_per_item(base, last_price.to_frame())["last_price"])
+    price = scope.item_price.fillna(_per_item(base, last_price.to_frame())["last_price"])
 
-    costs = base[KEYS].assign(item_price=item_price, margin_cost=margin_cost)
-    win = lines[lines["date"] >= window_start].merge(costs, on=KEYS, how="inner")
+    costs = base[KEYS].assign(item_price=scope.item_price, margin_cost=scope.margin_cost)
+    win = lines[lines["date"] >= scope.window_start].merge(costs, on=KEYS, how="inner")
     win["line_revenue"] = win["revenue"].fillna(win["qty"] * win["price"].fillna(win["item_price"]))
     win["line_margin"] = win["profit"].fillna(win["line_revenue"] - win["qty"] * win["margin_cost"])
     agg = win.groupby(KEYS, dropna=False).agg(
@@ -272,30 +313,53 @@ def item_measures(inputs: KpiInputs, as_of: dt.date, period: str) -> pd.DataFram
     )
     s = _per_item(base, agg)
     has_sales = s["n"].fillna(0) > 0
-    sold = s["sold"].fillna(0.0)
-    annual_revenue = s["revenue"].where(has_sales, 0.0)
-    gross_margin = s["margin"].where(has_sales, 0.0)
+    kpis = {
+        "annual_revenue": s["revenue"].where(has_sales, 0.0),
+        "gross_margin": s["margin"].where(has_sales, 0.0),
+    }
+    return price, s["sold"].fillna(0.0), kpis
 
-    # --- forecast: next year revenue, days of supply -------------------------------------------
-    horizon_start = as_of_ts + pd.Timedelta(days=1)
+
+def _forecast_kpis(scope: _Scope, forecast: pd.DataFrame, price: pd.Series) -> dict[str, pd.Series]:
+    """revenue_next_year and days_of_supply."""
+    base, period = scope.base, scope.period
+    horizon_start = scope.as_of + pd.Timedelta(days=1)
     year = _per_item(base, _forecast_over(forecast, horizon_start, WINDOW_DAYS, period))
-    revenue_next_year = year["qty"].fillna(0.0) * price
     supply = _per_item(base, _forecast_over(forecast, horizon_start, SUPPLY_DAYS, period))
     daily = supply["qty"] / supply["days"]
-    days_of_supply = on_hand / daily.where(daily > 0)
+    return {
+        "revenue_next_year": year["qty"].fillna(0.0) * price,
+        "days_of_supply": scope.on_hand / daily.where(daily > 0),
+    }
 
-    # --- inventory ------------------------------------------------------------------------------
-    inventory_value = on_hand * unit_cost
-    average_value = _average_on_hand(base, on_hand_history, window_start, as_of_ts) * unit_cost
+
+def _inventory_kpis(
+    scope: _Scope,
+    on_hand_history: pd.DataFrame | None,
+    sold: pd.Series,
+    sales_kpis: dict[str, pd.Series],
+) -> dict[str, pd.Series]:
+    """inventory_value, turnover and turn_earn_index."""
+    unit_cost = scope.unit_cost
+    inventory_value = scope.on_hand * unit_cost
+    history = _average_on_hand(scope.base, on_hand_history, scope.window_start, scope.as_of)
+    average_value = history * unit_cost
     average_value = average_value.fillna(inventory_value)  # no history: today's value stands in
     turnover = sold * unit_cost / average_value.where(average_value > 0)
-    margin_pct = gross_margin / annual_revenue.where(annual_revenue > 0)
-    turn_earn_index = margin_pct * turnover
+    annual_revenue = sales_kpis["annual_revenue"]
+    margin_pct = sales_kpis["gross_margin"] / annual_revenue.where(annual_revenue > 0)
+    return {
+        "inventory_value": inventory_value,
+        "turnover": turnover,
+        "turn_earn_index": margin_pct * turnover,
+    }
 
-    # --- order plan -----------------------------------------------------------------------------
+
+def _plan_kpis(scope: _Scope, plan: pd.DataFrame, price: pd.Series) -> dict[str, pd.Series]:
+    """overstock_qty, overstock_value and expected_stockout_value from the order plan."""
     plan_rows = plan.drop_duplicates(KEYS).set_index(KEYS)
     p = _per_item(
-        base,
+        scope.base,
         pd.DataFrame(
             {
                 "order_up_to": _num(plan_rows, "order_up_to"),
@@ -303,18 +367,26 @@ def item_measures(inputs: KpiInputs, as_of: dt.date, period: str) -> pd.DataFram
             }
         ),
     )
-    overstock_qty = (on_hand - p["order_up_to"]).clip(lower=0)
-    overstock_value = overstock_qty * unit_cost
-    expected_stockout_value = (p["dolt"] - on_hand).clip(lower=0) * price
+    overstock_qty = (scope.on_hand - p["order_up_to"]).clip(lower=0)
+    return {
+        "overstock_qty": overstock_qty,
+        "overstock_value": overstock_qty * scope.unit_cost,
+        "expected_stockout_value": (p["dolt"] - scope.on_hand).clip(lower=0) * price,
+    }
 
-    # --- demand history: stockouts, lost sales, XYZ ---------------------------------------------
+
+def _demand_kpis(
+    scope: _Scope, demand: pd.DataFrame, sold: pd.Series
+) -> tuple[dict[str, pd.Series], pd.Series]:
+    """stockout_days_12m, lost_sales_qty_12m and fill_rate_12m, and the demand's coefficient of
+    variation (for the XYZ class), from the window's demand history."""
     dem = demand[KEYS].copy()
     dem["start"] = _dates(demand, "period_start")
     dem["qty"] = _num(demand, "qty").fillna(0.0)
-    dem["length"] = _period_days(dem["start"], period)
+    dem["length"] = _period_days(dem["start"], scope.period)
     dem["so"] = _num(demand, "stockout_days").clip(lower=0, upper=dem["length"])
     outlier = demand["is_outlier"].eq(True) if "is_outlier" in demand else False
-    dem = dem[(dem["start"] >= window_start) & (dem["start"] <= as_of_ts)]
+    dem = dem[(dem["start"] >= scope.window_start) & (dem["start"] <= scope.as_of)]
     outlier = pd.Series(outlier, index=demand.index).reindex(dem.index).fillna(False)
     known = dem["so"].notna() & ~outlier
     full = known & dem["so"].eq(0)
@@ -323,7 +395,7 @@ def item_measures(inputs: KpiInputs, as_of: dt.date, period: str) -> pd.DataFram
     dem["known_qty"] = dem["qty"].where(known, 0.0)
     dem["known_days"] = (dem["length"] - dem["so"]).where(known, 0.0)
     d = _per_item(
-        base,
+        scope.base,
         dem.groupby(KEYS, dropna=False).agg(
             stockout=("so", lambda x: x.sum(min_count=1)),
             full_qty=("full_qty", "sum"),
@@ -339,27 +411,9 @@ def item_measures(inputs: KpiInputs, as_of: dt.date, period: str) -> pd.DataFram
     )
     stockout_days = d["stockout"]
     lost = (stockout_days * rate).mask(stockout_days.eq(0), 0.0)
-    fill_rate = sold / (sold + lost).where(sold + lost > 0)
-    cv = d["std"] / d["mean"].where(d["mean"] > 0)
-
-    out = items[KEYS].reset_index(drop=True)
-    out["abc_class"] = None  # ranked over the whole account by kpis_in_chunks
-    out["xyz_class"] = xyz_classes(cv)
-    values = {
-        "annual_revenue": annual_revenue,
-        "revenue_next_year": revenue_next_year,
-        "gross_margin": gross_margin,
-        "inventory_value": inventory_value,
-        "turnover": turnover,
-        "turn_earn_index": turn_earn_index,
+    kpis = {
         "stockout_days_12m": stockout_days,
         "lost_sales_qty_12m": lost,
-        "overstock_qty": overstock_qty,
-        "overstock_value": overstock_value,
-        "expected_stockout_value": expected_stockout_value,
-        "days_of_supply": days_of_supply,
-        "fill_rate_12m": fill_rate,
+        "fill_rate_12m": sold / (sold + lost).where(sold + lost > 0),
     }
-    for col, val in values.items():
-        out[col] = val.astype(float).to_numpy()
-    return out[KPI_COLUMNS]
+    return kpis, d["std"] / d["mean"].where(d["mean"] > 0)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -256,6 +257,25 @@ def validate_piece(
     A number beyond ``max_abs_value`` (either sign) rejects its row: no real quantity, price or
     stock is that large, and one such value would swamp every sum and forecast downstream.
     """
+    header_map, text, notes = _mapped_text(piece, raw, column_map, date_format)  # step 1
+    row_numbers = pd.Series(raw.numbers(), index=text.index)
+    problems: list[pd.DataFrame] = []
+    typed = _typed_columns(piece, text, date_format, max_abs_value, problems)  # step 2
+    rejected_index = pd.Index(pd.concat(problems)["index"].unique()) if problems else pd.Index([])
+    survivors = typed.drop(index=rejected_index)
+    survivors = _check_schema(piece, survivors, text, problems)  # step 3
+    survivors = _drop_duplicate_keys(piece, survivors, problems)  # step 4
+    survivors = _drop_loops(piece, survivors, problems)  # step 5
+    frame = _lake_shape(piece, survivors, text, header_map, raw.file, row_numbers)
+    rejected = _rejected_rows(piece, raw, problems, row_numbers)
+    rows_read = len(text) + len(raw.bad_lines)
+    return PieceResult(piece.name, raw.file, frame, rejected, rows_read, notes)
+
+
+def _mapped_text(
+    piece: Piece, raw: RawTable, column_map: dict[str, str] | None, date_format: str | None
+) -> tuple[HeaderMap, pd.DataFrame, list[str]]:
+    """Step 1: the raw text under contract column names (stripped), and the warnings."""
     headers = [str(h) for h in raw.frame.columns]
     header_map = map_headers(piece, headers, column_map or {}, raw.file)
     if any(c.type == "date" for c in piece.columns):
@@ -266,31 +286,38 @@ def validate_piece(
     text = raw.frame.rename(columns=header_map.columns)
     for header in list(header_map.columns.values()):
         text[header] = text[header].astype("string[pyarrow]").str.strip()
-    row_numbers = pd.Series(raw.numbers(), index=text.index)
-    warnings = []
+    notes = []
     if header_map.unknown:
-        warnings.append(
+        notes.append(
             f"{raw.file}: unknown column{'s' if len(header_map.unknown) > 1 else ''} ignored: "
             f"{', '.join(header_map.unknown)} (map them in the connection's columns if needed)"
         )
+    return header_map, text, notes
 
+
+def _problems(
+    index: pd.Index, column: str, values: Sequence | pd.Series, reason: str | Sequence
+) -> pd.DataFrame:
+    """Rejections in the working shape: the text row index, column, value and reason."""
+    return pd.DataFrame({"index": index, "column_name": column, "value": values, "reason": reason})
+
+
+def _typed_columns(
+    piece: Piece,
+    text: pd.DataFrame,
+    date_format: str | None,
+    max_abs_value: float,
+    problems: list[pd.DataFrame],
+) -> pd.DataFrame:
+    """Step 2: every contract column parsed from text; cells that do not parse (or are beyond
+    ``max_abs_value``) are appended to ``problems``."""
     typed = pd.DataFrame(index=text.index)
-    problems: list[pd.DataFrame] = []
 
     def reject(mask: pd.Series, column: str, reason: str | pd.Series, values: pd.Series) -> None:
         if mask.any():
-            problems.append(
-                pd.DataFrame(
-                    {
-                        "index": text.index[mask.to_numpy()],
-                        "column_name": column,
-                        "value": values[mask].to_numpy(),
-                        "reason": reason[mask].to_numpy()
-                        if isinstance(reason, pd.Series)
-                        else reason,
-                    }
-                )
-            )
+            reasons = reason[mask].to_numpy() if isinstance(reason, pd.Series) else reason
+            index = text.index[mask.to_numpy()]
+            problems.append(_problems(index, column, values[mask].to_numpy(), reasons))
 
     for column in piece.columns:
         if column.name not in text.columns:
@@ -326,10 +353,13 @@ def validate_piece(
             values, bad = parse_dates(cells, date_format)
             typed[column.name] = values
             reject(bad, column.name, _type_reason("date", date_format), cells)
+    return typed
 
-    rejected_index = pd.Index(pd.concat(problems)["index"].unique()) if problems else pd.Index([])
-    survivors = typed.drop(index=rejected_index)
 
+def _check_schema(
+    piece: Piece, survivors: pd.DataFrame, text: pd.DataFrame, problems: list[pd.DataFrame]
+) -> pd.DataFrame:
+    """Step 3: the pandera schema of the piece; failing rows go to ``problems``."""
     schema_failures = failing_rows(piece.name, survivors)
     if len(schema_failures):
         schema_failures = _name_row_check_columns(piece, schema_failures)
@@ -337,54 +367,57 @@ def validate_piece(
         values = _display_values(text, schema_failures)
         problems.append(schema_failures.assign(value=values))
         survivors = survivors.drop(index=index.unique())
+    return survivors
 
+
+def _drop_duplicate_keys(
+    piece: Piece, survivors: pd.DataFrame, problems: list[pd.DataFrame]
+) -> pd.DataFrame:
+    """Step 4: the first row of a key wins; the others go to ``problems``."""
     if piece.key and len(survivors):
         duplicated = survivors.duplicated(subset=list(piece.key), keep="first")
         if duplicated.any():
             dupes = survivors[duplicated]
             key_values = dupes[list(piece.key)].astype(str).agg("|".join, axis=1)
-            problems.append(
-                pd.DataFrame(
-                    {
-                        "index": dupes.index,
-                        "column_name": "+".join(piece.key),
-                        "value": key_values.to_numpy(),
-                        "reason": "duplicate key",
-                    }
-                )
-            )
+            column = "+".join(piece.key)
+            problems.append(_problems(dupes.index, column, key_values.to_numpy(), "duplicate key"))
             survivors = survivors[~duplicated]
+    return survivors
 
-    if piece.name in ("bom", "substitutions") and len(survivors):
-        parent, child = (
-            ("finished_code", "material_code")
-            if piece.name == "bom"
-            else ("item_code", "target_code")
+
+def _drop_loops(
+    piece: Piece, survivors: pd.DataFrame, problems: list[pd.DataFrame]
+) -> pd.DataFrame:
+    """Step 5: the rows of a BOM or substitution loop go to ``problems``, naming the loop."""
+    if piece.name not in ("bom", "substitutions") or not len(survivors):
+        return survivors
+    parent, child = (
+        ("finished_code", "material_code") if piece.name == "bom" else ("item_code", "target_code")
+    )
+    label = "BOM loop" if piece.name == "bom" else "substitution loop"
+    loops = loop_edges(list(zip(survivors[parent], survivors[child], strict=True)))
+    if not loops:
+        return survivors
+    in_loop = pd.Series(
+        [loops.get((p, c)) for p, c in zip(survivors[parent], survivors[child], strict=True)],
+        index=survivors.index,
+    )
+    mask = in_loop.notna()
+    problems.append(
+        _problems(
+            survivors.index[mask.to_numpy()],
+            f"{parent}+{child}",
+            (survivors[parent] + "|" + survivors[child])[mask].to_numpy(),
+            (f"{label}: " + in_loop[mask]).to_numpy(),
         )
-        label = "BOM loop" if piece.name == "bom" else "substitution loop"
-        loops = loop_edges(list(zip(survivors[parent], survivors[child], strict=True)))
-        if loops:
-            in_loop = pd.Series(
-                [
-                    loops.get((p, c))
-                    for p, c in zip(survivors[parent], survivors[child], strict=True)
-                ],
-                index=survivors.index,
-            )
-            mask = in_loop.notna()
-            problems.append(
-                pd.DataFrame(
-                    {
-                        "index": survivors.index[mask.to_numpy()],
-                        "column_name": f"{parent}+{child}",
-                        "value": (survivors[parent] + "|" + survivors[child])[mask].to_numpy(),
-                        "reason": (f"{label}: " + in_loop[mask]).to_numpy(),
-                    }
-                )
-            )
-            survivors = survivors[~mask]
+    )
+    return survivors[~mask]
 
-    frame = _lake_shape(piece, survivors, text, header_map, raw.file, row_numbers)
+
+def _rejected_rows(
+    piece: Piece, raw: RawTable, problems: list[pd.DataFrame], row_numbers: pd.Series
+) -> pd.DataFrame:
+    """Every rejection (and every line that did not split) as REJECTED_COLUMNS, in row order."""
     if problems:
         rejected = pd.concat(problems, ignore_index=True).drop_duplicates(
             subset=["index", "column_name", "reason"]
@@ -413,8 +446,7 @@ def validate_piece(
     if len(rejected):
         rejected = rejected.sort_values(["row_number", "column_name"], kind="stable")
         rejected = rejected.reset_index(drop=True)
-    rows_read = len(text) + len(raw.bad_lines)
-    return PieceResult(piece.name, raw.file, frame, rejected, rows_read, warnings)
+    return rejected
 
 
 _ROW_CHECK_COLUMNS = {

@@ -1,0 +1,5 @@
+"""`python -m tributary.demo [home] [seed]`."""
+
+from tributary.demo.home import main
+
+main()
