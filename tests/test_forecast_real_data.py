@@ -7,7 +7,7 @@ written as one child account's transactions.csv in a fresh home (`period: month`
 pipeline runs; `marts.demand_forecast` is scored against the held-out months with MASE on the
 in-sample seasonal-naive scale, next to statsforecast's AutoETS, AutoTheta and AutoARIMA,
 prophet (multiplicative seasonality) and seasonal naive fitted on the same training months.
-The engine's mean MASE must be below every single method's.
+The engine's mean MASE must be below every single method's and at least 10 % below AutoETS's.
 
 Only monthly series: the pipeline has one period per home and its periods are day, week and
 month (no quarter); the weekly textbook series are too few and too long for a fast test.
@@ -165,3 +165,5 @@ def test_pipeline_forecast_beats_every_single_method_on_real_monthly_series(tmp_
     print("models chosen:", table["choice"].value_counts().to_dict())
     for method in methods[1:]:
         assert means["engine"] < means[method], method
+    # issue 11's bar: at least 10 % below AutoETS (measured 0.750 against 0.850)
+    assert means["engine"] <= 0.9 * means["autoets"], means.to_dict()
