@@ -18,7 +18,6 @@ from pathlib import Path
 import duckdb
 
 from tributary.report import data, pages
-from tributary.report.data import ItemKey
 
 ITEMS_PER_LIST_PAGE = 100
 
@@ -158,4 +157,4 @@ def _list_rows(items: list[data.ItemData]) -> list[data.Row]:
     return rows
 
 
-__all__ = ["ItemKey", "ReportError", "ReportResult", "build_report"]
+__all__ = ["ReportError", "ReportResult", "build_report"]
