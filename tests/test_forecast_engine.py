@@ -273,3 +273,18 @@ def test_backtest_horizon_covers_lead_time_plus_order_cycle():
     s = ForecastSettings(period="week", horizon=52, min_backtest_horizon=20)
     assert s.bt_horizon == 20  # beyond the default 13 weeks
     assert ForecastSettings(period="week", horizon=8, min_backtest_horizon=20).bt_horizon == 8
+
+
+def test_settings_from_config_carry_every_forecast_option():
+    """Each `forecast:` option of accounts.yaml reaches the engine; none is copied by hand."""
+    from dataclasses import fields
+
+    from tributary.config import ForecastOptions, Master
+
+    options = ForecastOptions(prophet="never", prophet_budget_seconds=2.5, backtest_origins=5)
+    master = Master(period="month", horizon_periods=9, forecast=options)
+    # 50 days lead time + 30 days order cycle = 80 days: 3 months
+    settings = ForecastSettings.from_config(master, np.array([50.0]), np.array([30.0]))
+    assert (settings.period, settings.horizon, settings.min_backtest_horizon) == ("month", 9, 3)
+    for option in fields(ForecastOptions):
+        assert getattr(settings, option.name) == getattr(options, option.name), option.name

@@ -7,7 +7,6 @@ from orchestration.partitions import scopes_partitions
 from orchestration.resources.home import TributaryHome
 from orchestration.resources.warehouse import Warehouse
 from tributary.forecasting import ForecastSettings, forecast_demand
-from tributary.forecasting.settings import consumed_periods
 from tributary.lake import Lake
 from tributary.outputs import DEMAND_FORECAST_SCHEMA, FORECAST_ACCURACY_SCHEMA
 from tributary.report.summary import model_mix, report_page
@@ -62,16 +61,8 @@ def scope_forecasts(
         "from marts.promotion_calendar where account_id = ? and is_future order by all",
         [scope],
     )
-    settings = ForecastSettings(
-        period=master.period,
-        horizon=master.horizon,
-        backtest_origins=master.forecast.backtest_origins,
-        # the backtest covers what the plan consumes: lead time plus order cycle
-        min_backtest_horizon=consumed_periods(
-            items.get("lead_time_days"), items.get("order_cycle_days"), master.period
-        ),
-        prophet=master.forecast.prophet,
-        prophet_budget_seconds=master.forecast.prophet_budget_seconds,
+    settings = ForecastSettings.from_config(
+        master, items.get("lead_time_days"), items.get("order_cycle_days")
     )
     result = forecast_demand(
         history, items, promotions, tributary_home.as_of(), settings, progress=context.log.info

@@ -266,6 +266,7 @@ def choose(bt: Backtest, n: int) -> tuple[np.ndarray, np.ndarray]:
         return np.full(n, "", dtype=object), np.full(n, -1)
     mase = np.column_stack([bt.scores[m].mase for m in names])
     mase = np.where(np.isfinite(mase), mase, np.inf)
+
     def scored(group) -> np.ndarray:
         cols = [j for j, name in enumerate(names) if name in group]
         return np.isfinite(mase[:, cols]).any(axis=1) if cols else np.zeros(n, bool)

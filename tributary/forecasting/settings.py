@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from tributary.config import PERIODS, PROPHET_MODES
+from tributary.config import PERIODS, PROPHET_MODES, Master
 
 DEFAULT_SEASON = {"day": 7, "week": 52, "month": 12}
 NOMINAL_PERIOD_DAYS = {"day": 1.0, "week": 7.0, "month": 30.4375}
@@ -57,6 +57,28 @@ class ForecastSettings:
     prophet_budget_seconds: float = 10.0
     n_jobs: int = 2
     interval_level: float = 0.8
+
+    @classmethod
+    def from_config(
+        cls,
+        master: Master,
+        lead_time_days: pd.Series | np.ndarray | None = None,
+        order_cycle_days: pd.Series | np.ndarray | None = None,
+    ) -> ForecastSettings:
+        """The settings a scope runs with: the master's period, horizon and `forecast:` block.
+
+        The backtest covers what the plan consumes (lead time plus order cycle of the scope's
+        items, see consumed_periods), so the model is chosen on the horizon that matters.
+        """
+        options = master.forecast
+        return cls(
+            period=master.period,
+            horizon=master.horizon,
+            backtest_origins=options.backtest_origins,
+            min_backtest_horizon=consumed_periods(lead_time_days, order_cycle_days, master.period),
+            prophet=options.prophet,
+            prophet_budget_seconds=options.prophet_budget_seconds,
+        )
 
     def __post_init__(self) -> None:
         if self.period not in PERIODS:
