@@ -17,12 +17,12 @@ from orchestration.automation import after_output_marts
 from orchestration.checks import expectation_checks
 from orchestration.executor import chosen_executor
 from orchestration.jobs import (
+    build_output_marts_job,
     build_warehouse_job,
     forecast_scope_job,
     kpi_scope_job,
     nightly_refresh,
     plan_scope_job,
-    publish_outputs_job,
     publish_postgres_job,
     refresh_account_job,
 )
@@ -66,7 +66,7 @@ def build_definitions(home: str | None = None) -> dg.Definitions:
             forecast_scope_job,
             kpi_scope_job,
             plan_scope_job,
-            publish_outputs_job,
+            build_output_marts_job,
             publish_postgres_job,
         ],
         schedules=[nightly_refresh],

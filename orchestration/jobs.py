@@ -50,8 +50,8 @@ kpi_scope_job = dg.define_asset_job(
     description="Compute the KPIs of one scope (pick its partition: a child account or master).",
 )
 
-publish_outputs_job = dg.define_asset_job(
-    "publish_outputs",
+build_output_marts_job = dg.define_asset_job(
+    "build_output_marts",
     selection=dg.AssetSelection.assets(output_models),
     description="Build the forecast and plan marts (demand_forecast, order_plan, "
     "order_plan_by_account, purchase_orders, ...) from every scope's files.",

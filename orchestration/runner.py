@@ -67,7 +67,8 @@ class RunSummary:
     failed: dict[str, str] = field(default_factory=dict)
     warehouse_ok: bool = False
     warehouse_error: str | None = None
-    forecast_failed: dict[str, str] = field(default_factory=dict)  # scopes and their marts
+    # failed steps after the warehouse (a scope's forecast, plan or KPIs; the output marts)
+    step_failed: dict[str, str] = field(default_factory=dict)
     published: bool | None = None  # None: publishing is off (no TRIBUTARY_PUBLISH_URL)
     publish_error: str | None = None
     report_ok: bool | None = None  # None: no run rebuilt the report
@@ -75,11 +76,16 @@ class RunSummary:
     runs: list[RunOutcome] = field(default_factory=list)
 
     @property
+    def forecast_failed(self) -> dict[str, str]:
+        """The old name of step_failed, kept for scripts written against it."""
+        return self.step_failed
+
+    @property
     def ok(self) -> bool:
         return (
             not self.failed
             and self.warehouse_ok
-            and not self.forecast_failed
+            and not self.step_failed
             and self.published is not False
             and self.report_ok is not False
         )
@@ -89,7 +95,7 @@ class RunSummary:
         problems = {
             **{f"load {account}": error for account, error in self.failed.items()},
             **({"warehouse": self.warehouse_error or "failed"} if not self.warehouse_ok else {}),
-            **self.forecast_failed,
+            **self.step_failed,
             **({"publish": self.publish_error or "failed"} if self.published is False else {}),
             **({"report": "failed"} if self.report_ok is False else {}),
         }
@@ -249,7 +255,7 @@ def execute_run(home_root: str, spec: RunSpec, log_level: str) -> tuple[str | No
     loggers = {"loggers": {"console": {"config": {"log_level": log_level}}}}
     dbt_log = None
     if spec.stage in ("warehouse", "marts") and log_level != "INFO":
-        name = "build_warehouse" if spec.stage == "warehouse" else "publish_outputs"
+        name = "build_warehouse" if spec.stage == "warehouse" else "build_output_marts"
         dbt_log = DbtProgress(Path(home_root) / "logs" / f"{name}.log", _send)
     with contextlib.redirect_stdout(dbt_log) if dbt_log else contextlib.nullcontext():
         with dg.execute_job(
@@ -542,13 +548,13 @@ def _record(
         if outcome.success:
             echo(f"[scope] {partition}: done ({seconds:.1f}s)")
         else:
-            summary.forecast_failed[f"scope {partition}"] = outcome.error or "failed"
+            summary.step_failed[f"scope {partition}"] = outcome.error or "failed"
             echo(f"[scope] {partition}: FAILED: {outcome.error}")
     elif stage == "marts":
         if outcome.success:
             echo(f"[build] forecast, plan and KPI marts: done ({seconds:.1f}s)")
         else:
-            summary.forecast_failed["marts"] = outcome.error or "failed"
+            summary.step_failed["marts"] = outcome.error or "failed"
             echo(f"[build] forecast, plan and KPI marts: FAILED: {outcome.error}")
     if outcome.spec.reports:
         summary.report_ok = outcome.success

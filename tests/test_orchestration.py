@@ -53,7 +53,7 @@ def home(tmp_path) -> Home:
 def test_definitions_load_with_every_job_schedule_and_sensor(home):
     defs = build_definitions(str(home.root))
     dg.Definitions.validate_loadable(defs)
-    for job in ("refresh_account", "build_warehouse"):
+    for job in ("refresh_account", "build_warehouse", "build_output_marts", "publish_postgres"):
         assert defs.resolve_job_def(job) is not None
     assert defs.resolve_schedule_def("nightly_refresh").cron_schedule == "0 2 * * *"
     assert defs.resolve_sensor_def("account_partitions_sensor") is not None
