@@ -6,6 +6,7 @@ import dagster as dg
 
 from orchestration.partitions import sync_account_partitions, sync_scope_partitions
 from orchestration.resources.home import TributaryHome
+from tributary.config import FOLDER_TYPES
 from tributary.connectors.folder import folder_signature
 
 
@@ -37,7 +38,7 @@ def account_files_sensor(context: dg.SensorEvaluationContext, tributary_home: Tr
     current = {}
     requests = []
     for account in config.accounts:
-        if account.connection.type != "csv":
+        if account.connection.type not in FOLDER_TYPES:
             continue
         signature = folder_signature(home.connection_path(account))
         if signature is None:

@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from tributary.config import Account, Config, Connection, Home, Master
+from tributary.config import FOLDER_TYPES, Account, Config, Connection, Home, Master
 from tributary.contract import PIECES
 from tributary.lake import Lake
 from tributary.loading import AccountLoadError, HeldLoadError, load_account
@@ -52,6 +52,21 @@ def test_load_writes_every_piece_and_the_rejected_rows(tmp_path):
     assert rejected.loc[0, "load_id"] == report.load_id
     status = lake.status("shop")
     assert (status.status, status.rows_loaded, status.rows_rejected) == ("ok", 2, 1)
+
+
+def test_folder_connection_and_its_csv_alias_load_the_same_rows(tmp_path):
+    """`type: folder` is the connection's name; `type: csv`, its older name, still works."""
+    loaded = {}
+    for kind in FOLDER_TYPES:
+        home, _ = make_home(tmp_path / kind, {"transactions.csv": GOOD})
+        (home.root / "accounts.yaml").write_text(
+            (home.root / "accounts.yaml").read_text().replace("type: csv", f"type: {kind}")
+        )
+        config = home.load()
+        assert config.accounts[0].connection.type == kind
+        load_account(home, config, "shop")
+        loaded[kind] = Lake(home.lake).read("transactions", "shop")
+    pd.testing.assert_frame_equal(loaded["folder"], loaded["csv"])
 
 
 def test_reloading_the_same_input_changes_nothing(tmp_path):

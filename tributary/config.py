@@ -23,10 +23,12 @@ from tributary import strict_yaml
 from tributary.contract import MAX_ABS_VALUE, PIECES, REQUIRED_PIECES
 
 PERIODS = ("day", "week", "month")
-CONNECTION_TYPES = ("csv", "database", "tributary")
+# `folder` reads <piece>.csv or .parquet files; `csv` is its older name, still accepted.
+FOLDER_TYPES = ("folder", "csv")
+CONNECTION_TYPES = (*FOLDER_TYPES, "database", "tributary")
 # Keys a connection may carry, per type (``columns`` and ``date_format`` apply to every type).
 CONNECTION_KEYS = {
-    "csv": {"type", "path", "date_format", "columns"},
+    **{name: {"type", "path", "date_format", "columns"} for name in FOLDER_TYPES},
     "database": {"type", "url_env", "queries", "date_format", "columns"},
     # Another Tributary deployment: its home folder (its loaded data, not its plans).
     "tributary": {"type", "path"},
@@ -58,7 +60,7 @@ class ConfigError(ValueError):
 class Connection:
     """Where one child account's data comes from.
 
-    ``csv``: a folder of ``<piece>.csv`` / ``<piece>.parquet`` files at ``path``.
+    ``folder`` (alias ``csv``): a folder of ``<piece>.csv`` / ``<piece>.parquet`` files at ``path``.
     ``database``: the SQLAlchemy URL is read from the environment variable named ``url_env`` (the
     secret never sits in accounts.yaml) and ``queries`` holds one SQL query per piece.
     """
@@ -531,7 +533,7 @@ def _validate_connection(account: Account, source: str) -> None:
                 f"{where}: connection.date_format '{connection.date_format}' is not a usable "
                 f"date format ({exc}); use strftime codes such as %d.%m.%Y or %m/%d/%Y"
             ) from exc
-    if connection.type in ("csv", "tributary"):
+    if connection.type in (*FOLDER_TYPES, "tributary"):
         if not connection.path:
             raise ConfigError(f"{where}: connection.path is required")
         return

@@ -4,10 +4,10 @@ A load either commits whole (all pieces and its rejected rows swapped in togethe
 account's previous data exactly as it was and records the failure in its load status, so the
 account shows as ``stale`` while the others refresh.
 
-A connection is either a folder of files (``csv``) or a database read with one query per piece
-(``database``). A database that cannot be reached raises :class:`TransientAccountLoadError`
-(``exc.transient`` is true): the caller may retry the load later; the failure is recorded either
-way.
+A connection is either a folder of files (``folder``, alias ``csv``) or a database read with one
+query per piece (``database``). A database that cannot be reached raises
+:class:`TransientAccountLoadError` (``exc.transient`` is true): the caller may retry the load
+later; the failure is recorded either way.
 """
 
 from __future__ import annotations
