@@ -30,6 +30,9 @@ def forecast_rows(**changes) -> pd.DataFrame:
             "forecast_hi": [13.0, 15.0],
             "forecast_sigma": [2.3, 2.3],
             "model": ["ets", "ets"],
+            "forecast_qty_statistical": [10.0, 12.0],
+            "override_note": [None, None],
+            "override_flagged": [False, False],
         }
     )
     for column, values in changes.items():
@@ -112,6 +115,9 @@ def test_batches_keep_each_key_together_so_duplicates_are_caught():
             "forecast_hi": 2.0,
             "forecast_sigma": 0.8,
             "model": "ets",
+            "forecast_qty_statistical": 1.0,
+            "override_note": None,
+            "override_flagged": False,
         }
     )
     con = duckdb.connect()

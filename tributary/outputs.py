@@ -17,6 +17,11 @@ DEMAND_FORECAST_SCHEMA = pa.schema(
         pa.field("forecast_hi", pa.float64()),
         pa.field("forecast_sigma", pa.float64()),
         pa.field("model", pa.string()),
+        # planner overrides (tributary.forecasting.overrides): the model's own quantity, the
+        # override's note (null: not overridden) and whether it moved the quantity > 30 %
+        pa.field("forecast_qty_statistical", pa.float64()),
+        pa.field("override_note", pa.string()),
+        pa.field("override_flagged", pa.bool_()),
     ]
 )
 
@@ -158,3 +163,17 @@ KPIS_SCHEMA = _schema(
     ("fill_rate_12m", F),
 )
 DERIVED_SCHEMAS["kpis"] = KPIS_SCHEMA
+
+# Per scope, beside its forecast: how each planner override matched the forecast rows
+# (tributary.forecasting.overrides). Read by `tributary override list` and the run's progress
+# lines; not a mart.
+OVERRIDE_STATUS_SCHEMA = _schema(
+    ("override_id", INT),
+    ("account_id", S),
+    ("item_code", S),
+    ("location", S),
+    ("period_start", D),
+    ("period_end", D),
+    ("status", S),
+    ("rows_matched", INT),
+)

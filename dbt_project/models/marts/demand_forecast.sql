@@ -2,7 +2,8 @@
 
 -- The demand forecast of every planning item of every scope (each child and the master), one
 -- row per future period of the horizon, with its bounds, the standard deviation of its error
--- (what the planner's safety stock uses) and the model chosen by the backtest.
+-- (what the planner's safety stock uses) and the model chosen by the backtest; a planner's
+-- override (overrides.csv) replaces forecast_qty and keeps the model's value beside it.
 with
 
 forecasts as (
@@ -22,7 +23,10 @@ final as (
         forecast_lo,
         forecast_hi,
         forecast_sigma,
-        model
+        model,
+        forecast_qty_statistical,
+        override_note,
+        override_flagged
 
     from forecasts
 

@@ -19,7 +19,10 @@ renamed as (
         cast(forecast_lo as double) as forecast_lo,
         cast(forecast_hi as double) as forecast_hi,
         cast(forecast_sigma as double) as forecast_sigma,
-        cast(model as varchar) as model
+        cast(model as varchar) as model,
+        cast(forecast_qty_statistical as double) as forecast_qty_statistical,
+        cast(override_note as varchar) as override_note,
+        cast(override_flagged as boolean) as override_flagged
 
     from source
     where {{ registered_account('account') }}
