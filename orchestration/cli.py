@@ -536,5 +536,108 @@ def _end_group(process: subprocess.Popen, grace_seconds: float) -> None:
         process.wait(timeout=grace_seconds)
 
 
+# -- planner overrides (tributary.forecasting.overrides; the logic lives there) -----------------
+
+override_app = typer.Typer(
+    help="Add, list and remove planner overrides of the forecast (overrides.csv in the home).",
+    no_args_is_help=True,
+)
+app.add_typer(override_app, name="override")
+
+
+def _overrides_file(target: Home) -> tuple[Path, set[str]]:
+    from tributary.forecasting.overrides import MASTER_SCOPE, OVERRIDES_FILE
+
+    config = _load(target)
+    return target.root / OVERRIDES_FILE, {MASTER_SCOPE, *(a.id for a in config.accounts)}
+
+
+@override_app.command("add")
+def override_add(
+    account: Annotated[str, typer.Option(help="Account id, or 'master'.")],
+    item: Annotated[str, typer.Option(help="Item code.")],
+    start: Annotated[str, typer.Option(help="First day of the period range (YYYY-MM-DD).")],
+    end: Annotated[str, typer.Option(help="Last day of the period range (YYYY-MM-DD).")],
+    qty: Annotated[str, typer.Option(help="New forecast per period.")] = "",
+    pct_change: Annotated[str, typer.Option(help="Percent change of the forecast.")] = "",
+    location: Annotated[str, typer.Option(help="Location ('' = every location).")] = "",
+    note: Annotated[str, typer.Option(help="Why (shown beside the forecast).")] = "",
+    author: Annotated[str, typer.Option(help="Who.")] = "",
+    home: HomeOption = None,
+) -> None:
+    """Validate an override and append it; it applies from the next `tributary run`."""
+    from tributary.forecasting.overrides import OverrideError, add_override
+
+    path, accounts = _overrides_file(Home.resolve(home))
+    row = {
+        "account_id": account,
+        "item_code": item,
+        "location": location,
+        "period_start": start,
+        "period_end": end,
+        "qty": qty,
+        "pct_change": pct_change,
+        "note": note,
+        "author": author,
+    }
+    try:
+        added = add_override(path, row, accounts)
+    except OverrideError as exc:
+        _fail(str(exc))
+        return
+    typer.echo(f"override {added.override_id} added to {path}")
+
+
+@override_app.command("list")
+def override_list(home: HomeOption = None) -> None:
+    """The overrides, and whether each matched forecast rows in the last run."""
+    import pandas as pd
+
+    from tributary.forecasting.overrides import OverrideError, listing, read_overrides
+    from tributary.lake import PART, Lake
+
+    target = Home.resolve(home)
+    path, accounts = _overrides_file(target)
+    try:
+        overrides = read_overrides(path, accounts)
+    except OverrideError as exc:
+        _fail(str(exc))
+        return
+    if not overrides:
+        typer.echo(f"no overrides ({path} is absent or empty)")
+        return
+    lake = Lake(target.lake)
+    status = [
+        lake.read_scope("override_status", scope)
+        for scope in sorted(accounts)
+        if (lake.scope_partition("override_status", scope) / PART).exists()
+    ]
+    table = listing(overrides, pd.concat(status, ignore_index=True) if status else None)
+    typer.echo(table.to_string(index=False))
+
+
+@override_app.command("remove")
+def override_remove(
+    override_id: Annotated[int | None, typer.Argument(help="Row id from `override list`.")] = None,
+    account: Annotated[str | None, typer.Option(help="Account id, or 'master'.")] = None,
+    item: Annotated[str | None, typer.Option(help="Item code.")] = None,
+    period: Annotated[str | None, typer.Option(help="A day the override covers.")] = None,
+    home: HomeOption = None,
+) -> None:
+    """Remove an override by its id, or every override of an account, item and/or period."""
+    from tributary.forecasting.overrides import OverrideError, remove_overrides
+
+    path, _accounts = _overrides_file(Home.resolve(home))
+    try:
+        day = date.fromisoformat(period) if period else None
+        removed = remove_overrides(path, override_id, account, item, day)
+    except (OverrideError, ValueError) as exc:
+        _fail(str(exc))
+        return
+    if not removed:
+        _fail("no override matched")
+    typer.echo(f"removed {len(removed)} override(s); ids of the rest may have moved up")
+
+
 if __name__ == "__main__":
     app()

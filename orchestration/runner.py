@@ -72,6 +72,8 @@ class RunSummary:
     published: bool | None = None  # None: publishing is off (no TRIBUTARY_PUBLISH_URL)
     publish_error: str | None = None
     report_ok: bool | None = None  # None: no run rebuilt the report
+    # per scope, the planner overrides (overrides.csv) that matched no forecast row
+    overrides_unmatched: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     runs: list[RunOutcome] = field(default_factory=list)
 
@@ -547,6 +549,7 @@ def _record(
     elif stage == "scope":
         if outcome.success:
             echo(f"[scope] {partition}: done ({seconds:.1f}s)")
+            _report_overrides(home, summary, partition or "", echo)
         else:
             summary.step_failed[f"scope {partition}"] = outcome.error or "failed"
             echo(f"[scope] {partition}: FAILED: {outcome.error}")
@@ -570,6 +573,27 @@ def _record(
             f"[publish] done ({seconds:.1f}s)"
             if outcome.success
             else f"[publish] FAILED, the published tables are unchanged: {outcome.error}"
+        )
+
+
+def _report_overrides(
+    home: Home, summary: RunSummary, scope: str, echo: Callable[[str], None]
+) -> None:
+    """Warn about the scope's overrides that matched no forecast row (never dropped silently)."""
+    from tributary.lake import PART, Lake
+
+    lake = Lake(home.lake)
+    if not (lake.scope_partition("override_status", scope) / PART).exists():
+        return
+    status = lake.read_scope("override_status", scope)
+    unmatched = status[status["status"] != "applied"]
+    if len(unmatched):
+        summary.overrides_unmatched[scope] = len(unmatched)
+    for row in unmatched.itertuples():
+        echo(
+            f"[override] {scope}: WARNING override {row.override_id} ({row.item_code} "
+            f"{row.location or 'all locations'} {row.period_start}..{row.period_end}) "
+            f"matched no forecast row: {row.status}"
         )
 
 

@@ -356,3 +356,24 @@ def master_child_changes(
         ],
         ignore_index=True,
     )
+
+
+def listing(overrides: list[Override], last_status: pd.DataFrame | None) -> pd.DataFrame:
+    """The overrides with how each matched the forecast in the last run ('not run yet' if no
+    run has seen it: status rows are matched by account, item, location and periods, so an
+    id that moved after a removal still finds its status)."""
+    rows = pd.DataFrame(
+        [{"override_id": o.override_id, **o.to_row()} for o in overrides],
+        columns=["override_id", *COLUMNS],
+    )
+    key = ["account_id", "item_code", "location", "period_start", "period_end"]
+    if last_status is None or last_status.empty:
+        return rows.assign(last_run="not run yet", rows_matched=0)
+    seen = last_status.assign(
+        period_start=pd.to_datetime(last_status["period_start"]).dt.strftime("%Y-%m-%d"),
+        period_end=pd.to_datetime(last_status["period_end"]).dt.strftime("%Y-%m-%d"),
+    ).drop_duplicates(key, keep="last")[[*key, "status", "rows_matched"]]
+    out = rows.merge(seen, on=key, how="left")
+    out["last_run"] = out.pop("status").fillna("not run yet")
+    out["rows_matched"] = out["rows_matched"].fillna(0).astype(int)
+    return out
