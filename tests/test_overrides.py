@@ -192,3 +192,25 @@ def test_add_validates_and_appends_and_remove_by_id_or_by_item(tmp_path):
     assert [o.item_code for o in removed] == ["B"]
     assert [o.override_id for o in remove_overrides(path, override_id=1)] == [1]
     assert read_overrides(path) == []
+
+
+def test_the_cli_adds_lists_and_removes_overrides(tmp_path):
+    from typer.testing import CliRunner
+
+    from orchestration.cli import app
+    from tributary.demo import write_demo_home
+
+    write_demo_home(tmp_path)
+    home = ["--home", str(tmp_path)]
+    cli = CliRunner()
+    span = ["--start", "2027-01-04", "--end", "2027-01-10"]
+    added = cli.invoke(
+        app, ["override", "add", *home, "--account", "webshop", "--item", "A", *span, "--qty", "5"]
+    )
+    assert added.exit_code == 0, added.output
+    bad = cli.invoke(app, ["override", "add", *home, "--account", "webshop", "--item", "A", *span])
+    assert bad.exit_code == 2 and "(neither given)" in bad.output
+    listed = cli.invoke(app, ["override", "list", *home])
+    assert "not run yet" in listed.output and "webshop" in listed.output
+    assert cli.invoke(app, ["override", "remove", "1", *home]).exit_code == 0
+    assert read_overrides(tmp_path / "overrides.csv") == []
