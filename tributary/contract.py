@@ -261,6 +261,19 @@ BATCHES = Piece(
     aliases={"item": "item_code"},
 )
 
+ITEM_MAP = Piece(
+    "item_map",
+    (
+        _c("item_code", "str", True),
+        _c("master_item_code", "str", True),
+        # One unit of the child's item_code = multiplier units of master_item_code (packs).
+        _c("multiplier", "float", False, POSITIVE),
+    ),
+    # A code mapped twice is ambiguous: the first row wins, the later ones are rejected by name.
+    key=("item_code",),
+    aliases={"item": "item_code", "master_code": "master_item_code", "pack_size": "multiplier"},
+)
+
 PIECES: dict[str, Piece] = {
     p.name: p
     for p in (
@@ -273,6 +286,7 @@ PIECES: dict[str, Piece] = {
         PROMOTIONS,
         SUBSTITUTIONS,
         BATCHES,
+        ITEM_MAP,
     )
 }
 REQUIRED_PIECES = ("transactions",)

@@ -14,7 +14,7 @@ counts as (
     {% for mart in marts %}
     select
         '{{ mart }}' as mart,
-        count(*) filter (where account_id = 'master') as master_rows,
+        count(*) filter (where account_id = {{ master_id() }}) as master_rows,
         count(*) filter (
             where account_id in (select account_id from child_accounts)
         ) as child_rows
@@ -29,7 +29,7 @@ accounts_check as (
 
     select
         'accounts' as mart,
-        count(*) filter (where account_id = 'master') as master_rows,
+        count(*) filter (where account_id = {{ master_id() }}) as master_rows,
         count(*) filter (where role = 'child') as child_rows
 
     from {{ ref('accounts') }}

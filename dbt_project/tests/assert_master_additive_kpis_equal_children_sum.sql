@@ -15,7 +15,7 @@ children as (
 
     select sum(annual_revenue) as annual_revenue
     from summary
-    where account_id <> 'master'
+    where account_id <> {{ master_id() }}
 
 )
 
@@ -25,5 +25,5 @@ select
 
 from summary
 cross join children
-where summary.account_id = 'master'
+where summary.account_id = {{ master_id() }}
     and abs(coalesce(summary.annual_revenue, 0) - coalesce(children.annual_revenue, 0)) > 1e-6

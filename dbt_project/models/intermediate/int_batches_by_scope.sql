@@ -1,16 +1,11 @@
 -- Batches with expiry per scope: each child's own, and the master holding all of them (the
--- same batch code in two children stays two rows, each with its own stock).
+-- same batch code in two children stays two rows, each with its own stock), in master item
+-- codes and units.
 with
 
 batches as (
 
     select * from {{ ref('stg_batches') }}
-
-),
-
-child_accounts as (
-
-    select * from {{ ref('int_child_accounts') }}
 
 ),
 
@@ -29,16 +24,20 @@ final as (
     union all
 
     select
-        'master' as account_id,
-        batches.item_code,
-        batches.location,
-        batches.account_id || ':' || batches.batch_code as batch_code,
-        batches.expiration_date,
-        batches.on_hand
+        account_id,
+        item_code,
+        location,
+        source_account_id || ':' || batch_code as batch_code,
+        expiration_date,
+        on_hand
 
-    from batches
-    inner join child_accounts
-        on batches.account_id = child_accounts.account_id
+    from (
+        {{ master_rows(
+            'batches',
+            quantities=['on_hand'],
+            extra_columns=['child_rows.account_id as source_account_id'],
+        ) }}
+    )
 
 )
 

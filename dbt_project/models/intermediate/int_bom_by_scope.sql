@@ -33,7 +33,7 @@ defaulted as (
 master_bom as (
 
     select
-        'master' as account_id,
+        {{ master_id() }} as account_id,
         defaulted.finished_code,
         defaulted.material_code,
         first(defaulted.qty_per_batch order by child_accounts.position) as qty_per_batch,

@@ -2,7 +2,7 @@
 -- on_hand_change), from the first such transaction to as_of. Items with any on_hand value use it:
 -- the last value of the day (file order), carried forward. Others rebuild it backwards from
 -- on_hand_change: current on hand (items.on_hand, or 0) minus the changes after that day.
--- The master's series is the sum, per day, of its children's.
+-- The master's series is the sum, per day, of its children's (in master item codes and units).
 with
 
 transactions as (
@@ -14,12 +14,6 @@ transactions as (
 items as (
 
     select * from {{ ref('stg_items') }}
-
-),
-
-child_accounts as (
-
-    select * from {{ ref('int_child_accounts') }}
 
 ),
 
@@ -183,21 +177,20 @@ child_on_hand as (
 master_on_hand as (
 
     select
-        'master' as account_id,
-        child_on_hand.item_code,
-        child_on_hand.location,
-        child_on_hand.date,
+        account_id,
+        item_code,
+        location,
+        date,
         'sum_of_children' as method,
-        sum(child_on_hand.on_hand) as on_hand
+        sum(on_hand) as on_hand
 
-    from child_on_hand
-    inner join child_accounts
-        on child_on_hand.account_id = child_accounts.account_id
-    where child_on_hand.on_hand is not null
+    from ({{ master_rows('child_on_hand', quantities=['on_hand']) }})
+    where on_hand is not null
     group by
-        child_on_hand.item_code,
-        child_on_hand.location,
-        child_on_hand.date
+        account_id,
+        item_code,
+        location,
+        date
 
 ),
 

@@ -1,6 +1,6 @@
 -- Demand per planning item and aggregation period (var period): kit-exploded lines up to as_of,
 -- zero-filled from the item's first sale period to the period holding as_of. The master's
--- demand is computed on the combined lines of its children.
+-- demand is computed on the combined lines of its children, in master item codes and units.
 -- qty: net of returns. revenue: given, else qty_sold x sales_price (split over kit components).
 -- stockout_days: days with end-of-day on hand <= 0 (null when the item has no on-hand history).
 -- is_outlier: any line of the period flagged. promo_discount: day-weighted average over the
@@ -31,12 +31,6 @@ planning_items as (
 
 ),
 
-child_accounts as (
-
-    select * from {{ ref('int_child_accounts') }}
-
-),
-
 child_lines as (
 
     select
@@ -59,13 +53,7 @@ lines as (
 
     union all
 
-    select
-        'master' as account_id,
-        child_lines.* exclude (account_id)
-
-    from child_lines
-    inner join child_accounts
-        on child_lines.account_id = child_accounts.account_id
+    {{ master_rows('child_lines', quantities=['qty_sold']) }}
 
 ),
 

@@ -1,17 +1,12 @@
 -- The master's item rows before defaults: on_hand summed over the children, every other field
 -- from the master items file (accounts.yaml master.items_file) when it gives it, else from the
--- first child (accounts.yaml order) that gives it, field by field.
+-- first child (accounts.yaml order) that gives it, field by field. Children's items count in master
+-- item codes and units (item_map): quantities times the multiplier, per-unit values divided by it.
 with
 
 items as (
 
     select * from {{ ref('stg_items') }}
-
-),
-
-child_accounts as (
-
-    select * from {{ ref('int_child_accounts') }}
 
 ),
 
@@ -21,41 +16,56 @@ overrides as (
 
 ),
 
+-- in master item codes and units: a pack's quantities grow and its per-unit values shrink
 child_items as (
 
-    select
-        items.*,
-        child_accounts.position
-
-    from items
-    inner join child_accounts
-        on items.account_id = child_accounts.account_id
+    {{ master_rows(
+        'items',
+        quantities=[
+            'on_hand', 'display_qty', 'min_lot', 'max_lot', 'rounding', 'group_min_qty',
+            'container_load_qty',
+        ],
+        per_unit=[
+            'inventory_value_per_unit', 'purchase_price', 'sales_price', 'weight_per_unit',
+            'volume_per_unit',
+        ],
+        extra_columns=[
+            'child_rows.account_id as source_account_id',
+            'child_accounts.position',
+            'child_rows.item_code as source_item_code',
+        ],
+    ) }}
 
 ),
 
 combined as (
 
     select
-        'master' as account_id,
+        account_id,
         item_code,
         location,
         {%- for column in item_first_wins_columns() %}
         {%- if column == 'order_cycle_unit' %}
         -- the unit goes with the order cycle it qualifies
-        first(order_cycle_unit order by position) filter (where order_cycle is not null)
-            as order_cycle_unit,
+        first(order_cycle_unit order by position, source_item_code)
+            filter (where order_cycle is not null) as order_cycle_unit,
         {%- else %}
-        first({{ column }} order by position) filter (where {{ column }} is not null)
-            as {{ column }},
+        first({{ column }} order by position, source_item_code)
+            filter (where {{ column }} is not null) as {{ column }},
         {%- endif %}
         {%- endfor %}
         sum(on_hand) as on_hand,
         -- flagged when any child holds negative stock, as in inventory_position
         coalesce(bool_or(on_hand < 0), false) as on_hand_negative,
-        list(account_id order by position) as source_account_ids
+        -- each child once, in accounts.yaml order, even when two of its codes map to this item
+        list_transform(
+            list_sort(list(distinct {'position': position, 'account_id': source_account_id})),
+            source -> source.account_id
+        ) as source_account_ids
 
     from child_items
     group by
+        account_id,
         item_code,
         location
 

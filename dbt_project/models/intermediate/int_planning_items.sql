@@ -40,15 +40,9 @@ batches as (
 
 ),
 
-child_accounts as (
-
-    select * from {{ ref('int_child_accounts') }}
-
-),
-
 child_keys as (
 
-    select account_id, item_code, location from items where account_id <> 'master'
+    select account_id, item_code, location from items where account_id <> {{ master_id() }}
     union
     select account_id, item_code, location from kits_exploded
     union
@@ -65,17 +59,28 @@ child_keys as (
 master_keys as (
 
     select
-        'master' as account_id,
-        child_keys.item_code,
-        child_keys.location,
-        list(child_keys.account_id order by child_accounts.position) as source_account_ids
+        account_id,
+        item_code,
+        location,
+        -- each child once, in accounts.yaml order, even when two of its codes map to this item
+        list_transform(
+            list_sort(list(distinct {'position': position, 'account_id': source_account_id})),
+            source -> source.account_id
+        ) as source_account_ids
 
-    from child_keys
-    inner join child_accounts
-        on child_keys.account_id = child_accounts.account_id
+    from (
+        {{ master_rows(
+            'child_keys',
+            extra_columns=[
+                'child_rows.account_id as source_account_id',
+                'child_accounts.position',
+            ],
+        ) }}
+    )
     group by
-        child_keys.item_code,
-        child_keys.location
+        account_id,
+        item_code,
+        location
 
 ),
 

@@ -15,12 +15,6 @@ planning_items as (
 
 ),
 
-child_accounts as (
-
-    select * from {{ ref('int_child_accounts') }}
-
-),
-
 promotion_days as (
 
     select
@@ -52,7 +46,7 @@ child_promotion_days as (
             promotion_days.promotion_location = ''
             or promotion_days.promotion_location = keys.location
         )
-    where keys.account_id <> 'master'
+    where keys.account_id <> {{ master_id() }}
     group by all
 
 ),
@@ -60,15 +54,13 @@ child_promotion_days as (
 master_promotion_days as (
 
     select
-        'master' as account_id,
-        child_promotion_days.item_code,
-        child_promotion_days.location,
-        child_promotion_days.date,
-        max(child_promotion_days.discount) as discount
+        account_id,
+        item_code,
+        location,
+        date,
+        max(discount) as discount
 
-    from child_promotion_days
-    inner join child_accounts
-        on child_promotion_days.account_id = child_accounts.account_id
+    from ({{ master_rows('child_promotion_days') }})
     group by all
 
 ),

@@ -64,7 +64,7 @@ children_summary as (
 master as (
 
     select
-        'master' as account_id,
+        {{ master_id() }} as account_id,
         registry.name,
         'master' as role,
         registry.position,

@@ -27,12 +27,6 @@ orders_to_ship as (
 
 ),
 
-child_accounts as (
-
-    select * from {{ ref('int_child_accounts') }}
-
-),
-
 last_seen_on_hand as (
 
     select
@@ -103,7 +97,7 @@ child_positions as (
         on planning_items.account_id = to_ship.account_id
         and planning_items.item_code = to_ship.item_code
         and planning_items.location = to_ship.location
-    where planning_items.account_id <> 'master'
+    where planning_items.account_id <> {{ master_id() }}
 
 ),
 
@@ -120,23 +114,26 @@ children as (
 master as (
 
     select
-        'master' as account_id,
-        children.item_code,
-        children.location,
-        sum(children.on_hand) as on_hand,
+        account_id,
+        item_code,
+        location,
+        sum(on_hand) as on_hand,
         'children' as on_hand_source,
-        sum(children.on_order) as on_order,
-        sum(children.backorders) as backorders,
-        sum(children.undated_to_ship) as undated_to_ship,
+        sum(on_order) as on_order,
+        sum(backorders) as backorders,
+        sum(undated_to_ship) as undated_to_ship,
         -- any child's negative on hand is a back-order there, whatever the sum
-        bool_or(children.on_hand_negative) as on_hand_negative
+        bool_or(on_hand_negative) as on_hand_negative
 
-    from children
-    inner join child_accounts
-        on children.account_id = child_accounts.account_id
+    from (
+        {{ master_rows(
+            'children', quantities=['on_hand', 'on_order', 'backorders', 'undated_to_ship']
+        ) }}
+    )
     group by
-        children.item_code,
-        children.location
+        account_id,
+        item_code,
+        location
 
 ),
 

@@ -1,16 +1,11 @@
 -- Open orders to receive with their expected delivery date (given, or rule 2 in the child),
--- per child, and the children's lines unchanged in the master's view.
+-- per child, and the children's lines in the master's view, in master item codes and units
+-- (item_map; source_item_code keeps the child's code).
 with
 
 orders as (
 
     select * from {{ ref('int_open_orders_delivery') }}
-
-),
-
-child_accounts as (
-
-    select * from {{ ref('int_child_accounts') }}
 
 ),
 
@@ -30,7 +25,8 @@ child_orders as (
         lot_cost,
         source_from,
         source_file,
-        source_row
+        source_row,
+        item_code as source_item_code
 
     from orders
 
@@ -38,13 +34,7 @@ child_orders as (
 
 master_orders as (
 
-    select
-        'master' as account_id,
-        child_orders.* exclude (account_id)
-
-    from child_orders
-    inner join child_accounts
-        on child_orders.account_id = child_accounts.account_id
+    {{ master_rows('child_orders', quantities=['qty']) }}
 
 ),
 

@@ -1,8 +1,9 @@
 {{ config(tags=['plan']) }}
 
 -- The master's order plan expanded into its children ("expand the accounts"): for each master
--- item and location, one row per child holding it, with the child's own stock, open orders,
--- demand over lead time and own order quantity, and its share of the demand.
+-- item and location, one row per child item holding it, with the child's own stock, open orders,
+-- demand over lead time and own order quantity (in master units), its share of the demand, and
+-- that share of the master's order in the child's own item code and units (item_map).
 with
 
 order_plan as (
@@ -11,35 +12,37 @@ order_plan as (
 
 ),
 
-child_accounts as (
-
-    select * from {{ ref('int_child_accounts') }}
-
-),
-
 master_plan as (
 
     select * from order_plan
-    where account_id = 'master'
+    where account_id = {{ master_id() }}
 
 ),
 
+-- each child's plan in master item codes and units (item_map), so it joins the master's item
 child_plans as (
 
-    select order_plan.*
-    from order_plan
-    inner join child_accounts
-        on order_plan.account_id = child_accounts.account_id
+    {{ master_rows(
+        'order_plan',
+        quantities=['on_hand', 'on_order', 'demand_over_lead_time', 'order_qty'],
+        extra_columns=[
+            'child_rows.account_id as source_account_id',
+            'child_rows.item_code as source_item_code',
+            'coalesce(item_map.multiplier, 1.0) as source_multiplier',
+        ],
+    ) }}
 
 ),
 
 expanded as (
 
     select
-        'master' as account_id,
+        master_plan.account_id,
         master_plan.item_code,
         master_plan.location,
-        child_plans.account_id as source_account_id,
+        child_plans.source_account_id,
+        child_plans.source_item_code,
+        child_plans.source_multiplier,
         child_plans.on_hand,
         child_plans.on_order,
         child_plans.demand_over_lead_time,
@@ -56,6 +59,17 @@ expanded as (
 
 ),
 
+shares as (
+
+    select
+        *,
+        coalesce(demand_over_lead_time / nullif(total_demand_over_lead_time, 0), 0)
+            as share_of_demand
+
+    from expanded
+
+),
+
 final as (
 
     select
@@ -67,12 +81,15 @@ final as (
         on_order,
         demand_over_lead_time,
         order_qty,
-        coalesce(demand_over_lead_time / nullif(total_demand_over_lead_time, 0), 0)
-            as share_of_demand,
-        coalesce(demand_over_lead_time / nullif(total_demand_over_lead_time, 0), 0)
-            * master_order_qty as share_of_master_order_qty
+        share_of_demand,
+        share_of_demand * master_order_qty as share_of_master_order_qty,
+        source_item_code,
+        source_multiplier,
+        -- the same share in the child's own item code and units
+        share_of_demand * master_order_qty / source_multiplier
+            as source_share_of_master_order_qty
 
-    from expanded
+    from shares
 
 )
 

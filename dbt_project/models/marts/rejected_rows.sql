@@ -33,7 +33,7 @@ child_rows as (
 master_rows as (
 
     select
-        'master' as account_id,
+        {{ master_id() }} as account_id,
         child_rows.* exclude (account_id)
 
     from child_rows

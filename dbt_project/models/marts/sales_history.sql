@@ -1,5 +1,6 @@
 -- Every transaction line as imported, per child, and the master's copy of each child's line
--- with its source_account_id. revenue: given, else qty_sold x sales_price.
+-- with its source_account_id, in master item codes and units (item_map; source_item_code keeps
+-- the child's code). revenue: given, else qty_sold x sales_price.
 with
 
 transactions as (
@@ -32,7 +33,8 @@ child_lines as (
         on_hand,
         on_hand_change,
         source_file,
-        source_row
+        source_row,
+        item_code as source_item_code
 
     from transactions
 
@@ -40,13 +42,11 @@ child_lines as (
 
 master_lines as (
 
-    select
-        'master' as account_id,
-        child_lines.* exclude (account_id)
-
-    from child_lines
-    inner join child_accounts
-        on child_lines.account_id = child_accounts.account_id
+    {{ master_rows(
+        'child_lines',
+        quantities=['qty_sold', 'on_hand', 'on_hand_change'],
+        per_unit=['sales_price'],
+    ) }}
 
 ),
 

@@ -1,8 +1,12 @@
 {#- Passes when, for every key, the master's `columns` equal the sum of its children's (missing
     values count as 0). With `master_may_add_keys`, the master may hold keys no child has
     (zero-filled periods), as long as they sum to 0; a child's key missing in the master always
-    fails. -#}
-{% test master_sums_children(model, keys, columns, master_may_add_keys=false) %}
+    fails.
+
+    The children's rows count in the master's item codes and units: their item maps
+    (stg_item_map) turn item_code into the master item code and multiply every column not listed
+    in `not_in_units` (money, for instance) by the map's multiplier. -#}
+{% test master_sums_children(model, keys, columns, master_may_add_keys=false, not_in_units=[]) %}
 
 with
 
@@ -21,13 +25,19 @@ child_accounts as (
 children as (
 
     select
-        {% for key in keys %}source_rows.{{ key }},
-        {% endfor -%}
-        {% for column in columns %}sum(coalesce(source_rows.{{ column }}, 0)) as {{ column }}{{ ',' if not loop.last }}
+        {% for key in keys %}{% if key == 'item_code' -%}
+        coalesce(item_map.master_item_code, source_rows.item_code) as item_code,
+        {% else %}source_rows.{{ key }},
+        {% endif %}{% endfor -%}
+        {% for column in columns %}sum(coalesce(source_rows.{{ column }}, 0)
+            {%- if column not in not_in_units %} * coalesce(item_map.multiplier, 1.0){% endif %}) as {{ column }}{{ ',' if not loop.last }}
         {% endfor %}
     from source_rows
     inner join child_accounts
         on source_rows.account_id = child_accounts.account_id
+    left join {{ ref('stg_item_map') }} as item_map
+        on source_rows.account_id = item_map.account_id
+        and source_rows.item_code = item_map.item_code
     group by all
 
 ),
@@ -35,7 +45,7 @@ children as (
 master as (
 
     select * from source_rows
-    where account_id = 'master'
+    where account_id = {{ master_id() }}
 
 ),
 

@@ -1,0 +1,35 @@
+{#- The master account's id: the one spelling of it in the dbt project. -#}
+{% macro master_id() -%}
+    'master'
+{%- endmacro %}
+
+{#- A child relation's rows as the master sees them: account_id becomes the master's, and through
+    the children's item maps (stg_item_map) each item code becomes its master item code, the
+    `quantities` are multiplied and the `per_unit` values divided by the map's multiplier (one
+    child unit = multiplier master units). Unmapped codes stay as they are (multiplier 1). Only
+    rows of child accounts are kept. Columns keep their positions, so the result unions with the
+    children's rows; `extra_columns` (SQL expressions with aliases) are appended after them, and
+    `child_accounts.position` and `item_map.*` can be used in them. -#}
+{% macro master_rows(relation, quantities=[], per_unit=[], item_column='item_code', extra_columns=[]) -%}
+    select
+        {{ master_id() }} as account_id,
+        child_rows.* exclude (account_id) replace (
+            coalesce(item_map.master_item_code, child_rows.{{ item_column }}) as {{ item_column }}
+            {%- for column in quantities %},
+            child_rows.{{ column }} * coalesce(item_map.multiplier, 1.0) as {{ column }}
+            {%- endfor %}
+            {%- for column in per_unit %},
+            child_rows.{{ column }} / coalesce(item_map.multiplier, 1.0) as {{ column }}
+            {%- endfor %}
+        )
+        {%- for expression in extra_columns %},
+        {{ expression }}
+        {%- endfor %}
+
+    from {{ relation }} as child_rows
+    inner join {{ ref('int_child_accounts') }} as child_accounts
+        on child_rows.account_id = child_accounts.account_id
+    left join {{ ref('stg_item_map') }} as item_map
+        on child_rows.account_id = item_map.account_id
+        and child_rows.{{ item_column }} = item_map.item_code
+{%- endmacro %}
