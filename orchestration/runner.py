@@ -196,7 +196,9 @@ def _stage_of(keys: list[dg.AssetKey], graph) -> str:
         return "marts"
     if SCOPE_STAGE in stages:
         return "scope"
-    if "warehouse" in stages or any(key.path[-1] in ("accounts", "master_items") for key in keys):
+    if "warehouse" in stages or any(
+        key.path[-1] in ("accounts", "master_items", "exchange_rates") for key in keys
+    ):
         return "warehouse"
     if keys and set(keys) <= {PUBLISH_KEY, REPORT_KEY}:
         return "publish" if PUBLISH_KEY in keys else "report"

@@ -45,6 +45,7 @@ MASTER_KEYS = {
     "as_of",
     "forecast",
     "items_file",
+    "exchange_rates",
     "kpi",
     "load_checks",
 }
@@ -172,6 +173,9 @@ class Master:
     # Optional items file (csv/parquet, relative to the home) whose parameters override the
     # children's for the master's planning, field by field.
     items_file: str | None = None
+    # Optional CSV/Parquet (relative to the home) of `currency, rate_to_base, valid_from`: converts
+    # the money of children in other currencies into `currency` for the master's marts.
+    exchange_rates: str | None = None
 
     @property
     def horizon(self) -> int:
@@ -202,6 +206,8 @@ class Master:
             data["load_checks"] = self.load_checks.to_dict()
         if self.items_file:
             data["items_file"] = self.items_file
+        if self.exchange_rates:
+            data["exchange_rates"] = self.exchange_rates
         return data
 
 
@@ -418,6 +424,7 @@ def parse_config(text: str, source: str = "accounts.yaml") -> Config:
             as_of=_parse_date(raw.get("as_of"), f"{source}: master.as_of"),
             forecast=_parse_forecast(raw.get("forecast"), source),
             items_file=str(raw["items_file"]) if raw.get("items_file") else None,
+            exchange_rates=str(raw["exchange_rates"]) if raw.get("exchange_rates") else None,
             kpi=_parse_kpi(raw.get("kpi"), source),
             load_checks=_parse_load_checks(raw.get("load_checks"), source),
         )

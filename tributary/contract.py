@@ -274,6 +274,19 @@ ITEM_MAP = Piece(
     aliases={"item": "item_code", "master_code": "master_item_code", "pack_size": "multiplier"},
 )
 
+# Not a child's piece: the master's exchange-rate table (accounts.yaml master.exchange_rates).
+# One unit of `currency` = `rate_to_base` units of the master's currency, from `valid_from` on.
+EXCHANGE_RATES = Piece(
+    "exchange_rates",
+    (
+        _c("currency", "str", True),
+        _c("rate_to_base", "float", True, POSITIVE),
+        _c("valid_from", "date"),
+    ),
+    key=("currency", "valid_from"),
+    aliases={"rate": "rate_to_base", "from": "valid_from", "date": "valid_from"},
+)
+
 PIECES: dict[str, Piece] = {
     p.name: p
     for p in (
@@ -290,6 +303,14 @@ PIECES: dict[str, Piece] = {
     )
 }
 REQUIRED_PIECES = ("transactions",)
+# Pieces of the master's own configuration, validated the same way but not part of an account.
+MASTER_PIECES: dict[str, Piece] = {EXCHANGE_RATES.name: EXCHANGE_RATES}
+
+
+def piece_named(name: str) -> Piece:
+    """A child's piece or a master piece by name."""
+    return PIECES[name] if name in PIECES else MASTER_PIECES[name]
+
 
 # Columns every lake file carries besides the contract's: where the row came from.
 LINEAGE_COLUMNS = ("source_file", "source_row")

@@ -52,7 +52,7 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from tributary.contract import PIECES, REJECTED_ROWS_SCHEMA, arrow_schema
+from tributary.contract import EXCHANGE_RATES, PIECES, REJECTED_ROWS_SCHEMA, arrow_schema
 
 if TYPE_CHECKING:  # pandas loads on use: `tributary report` stays small without it
     import pandas as pd
@@ -400,6 +400,16 @@ class Lake:
         path = self.master_items_path
         path.parent.mkdir(parents=True, exist_ok=True)
         _write_parquet(frame, arrow_schema(PIECES["items"]), path)
+
+    @property
+    def exchange_rates_path(self) -> Path:
+        return self.root / "meta" / "exchange_rates" / PART
+
+    def write_exchange_rates(self, frame: pd.DataFrame | None) -> None:
+        """The master's exchange rates (schema-only when there is no rates file)."""
+        path = self.exchange_rates_path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_parquet(frame, arrow_schema(EXCHANGE_RATES), path)
 
     def drop_account(self, account_id: str) -> None:
         """Remove every folder of an account (after `accounts remove`)."""

@@ -37,6 +37,7 @@ from tributary.connectors.folder import (
     read_piece_file,
 )
 from tributary.contract import MAX_ABS_VALUE, PIECES
+from tributary.exchange_rates import missing_rate
 from tributary.lake import REJECTED, Lake, LoadStatus
 from tributary.validation import PieceResult, validate_piece
 
@@ -185,6 +186,11 @@ def load_account(
     lake.recover(account_id)
     started = time.perf_counter()
     previous = lake.status(account_id)
+    unconvertible = missing_rate(home, config, account)
+    if unconvertible:
+        # the master would add this account's money to the base currency's as if it were base
+        _record_failure(lake, account_id, unconvertible)
+        raise AccountLoadError(account_id, f"{unconvertible} (previous data kept)")
     try:
         source = open_source(home, account)
         if (

@@ -12,7 +12,7 @@ from functools import cache
 import pandas as pd
 import pandera.pandas as pa
 
-from tributary.contract import PIECES, Piece
+from tributary.contract import Piece, piece_named
 
 REQUIRED_MISSING = "required value missing"
 
@@ -63,7 +63,7 @@ def _row_checks(piece: Piece) -> list[pa.Check]:
 @cache
 def schema_for(piece_name: str) -> pa.DataFrameSchema:
     """The pandera schema of a piece (columns as parsed by tributary.validation)."""
-    piece = PIECES[piece_name]
+    piece = piece_named(piece_name)
     columns = {
         c.name: pa.Column(
             _DTYPES[c.type],

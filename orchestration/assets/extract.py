@@ -7,6 +7,7 @@ from orchestration.automation import after_loads
 from orchestration.partitions import accounts_partitions
 from orchestration.resources.home import TributaryHome
 from tributary.contract import PIECES
+from tributary.exchange_rates import ExchangeRatesError, load_exchange_rates
 from tributary.lake import Lake
 from tributary.loading import (
     AccountLoadError,
@@ -26,6 +27,7 @@ LAKE_TABLES = [*PIECES, "rejected_rows", "load_status"]
 ACCOUNT_DATA_KEYS = [dg.AssetKey(["lake", table]) for table in LAKE_TABLES]
 REGISTRY_KEY = dg.AssetKey(["lake", "accounts"])
 MASTER_ITEMS_KEY = dg.AssetKey(["lake", "master_items"])
+EXCHANGE_RATES_KEY = dg.AssetKey(["lake", "exchange_rates"])
 STATUS_KEY = dg.AssetKey(["lake", "load_status"])
 
 
@@ -117,20 +119,32 @@ def account_data(
             kinds={"parquet"},
             automation_condition=after_loads(),
         ),
+        dg.AssetSpec(
+            EXCHANGE_RATES_KEY,
+            deps=ACCOUNT_DATA_KEYS,
+            group_name=EXTRACT_GROUP,
+            description="The master's exchange rates (accounts.yaml master.exchange_rates): "
+            "currency, rate_to_base, valid_from; converts children's money to the base currency.",
+            kinds={"parquet"},
+            automation_condition=after_loads(),
+        ),
     ],
     can_subset=False,
 )
 def account_registry(tributary_home: TributaryHome):
-    """The registry, and the master's item overrides (accounts.yaml master.items_file)."""
+    """The registry, the master's item overrides (accounts.yaml master.items_file) and its
+    exchange rates (master.exchange_rates)."""
     config = tributary_home.config()
     try:
         overrides = load_master_items(tributary_home.home, config)
-    except MasterItemsError as exc:
+        rates = load_exchange_rates(tributary_home.home, config)
+    except (MasterItemsError, ExchangeRatesError) as exc:
         raise dg.Failure(description=str(exc), allow_retries=False) from exc
     rows = registry_rows(config)
     lake = Lake(tributary_home.home.lake)
     lake.write_registry(rows)
     lake.write_master_items(overrides)
+    lake.write_exchange_rates(rates)
     yield dg.MaterializeResult(
         asset_key=REGISTRY_KEY,
         metadata={"accounts": len(rows) - 1, "as_of": str(rows[0]["as_of"])},
@@ -138,4 +152,11 @@ def account_registry(tributary_home: TributaryHome):
     yield dg.MaterializeResult(
         asset_key=MASTER_ITEMS_KEY,
         metadata={"master_item_overrides": 0 if overrides is None else len(overrides)},
+    )
+    yield dg.MaterializeResult(
+        asset_key=EXCHANGE_RATES_KEY,
+        metadata={
+            "base_currency": config.master.currency if config.master else "",
+            "rates": 0 if rates is None else len(rates),
+        },
     )

@@ -1,6 +1,7 @@
 -- Demand per planning item and aggregation period (var period): kit-exploded lines up to as_of,
 -- zero-filled from the item's first sale period to the period holding as_of. The master's
--- demand is computed on the combined lines of its children, in master item codes and units.
+-- demand is computed on the combined lines of its children, in master item codes, units and
+-- currency (revenue at the rate of the period's first day).
 -- qty: net of returns. revenue: given, else qty_sold x sales_price (split over kit components).
 -- stockout_days: days with end-of-day on hand <= 0 (null when the item has no on-hand history).
 -- is_outlier: any line of the period flagged. promo_discount: day-weighted average over the
@@ -53,7 +54,14 @@ lines as (
 
     union all
 
-    {{ master_rows('child_lines', quantities=['qty_sold']) }}
+    -- revenue at the rate of the period's first day, so a period's master revenue is the sum of
+    -- its children's revenue times one rate each
+    {{ master_rows(
+        'child_lines',
+        quantities=['qty_sold'],
+        money=['revenue'],
+        money_date=period_start('child_rows.date'),
+    ) }}
 
 ),
 

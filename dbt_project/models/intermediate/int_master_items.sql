@@ -16,7 +16,9 @@ overrides as (
 
 ),
 
--- in master item codes and units: a pack's quantities grow and its per-unit values shrink
+-- in master item codes and units: a pack's quantities grow and its per-unit values shrink; stock
+-- and sales prices in the master's currency at the as_of rate (purchase_price stays in
+-- supplier_currency)
 child_items as (
 
     {{ master_rows(
@@ -29,6 +31,7 @@ child_items as (
             'inventory_value_per_unit', 'purchase_price', 'sales_price', 'weight_per_unit',
             'volume_per_unit',
         ],
+        money=['inventory_value_per_unit', 'sales_price'],
         extra_columns=[
             'child_rows.account_id as source_account_id',
             'child_accounts.position',

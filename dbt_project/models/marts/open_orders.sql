@@ -34,7 +34,7 @@ child_orders as (
 
 master_orders as (
 
-    {{ master_rows('child_orders', quantities=['qty']) }}
+    {{ master_rows('child_orders', quantities=['qty'], money=['lot_cost']) }}
 
 ),
 

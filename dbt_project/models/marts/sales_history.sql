@@ -1,6 +1,7 @@
 -- Every transaction line as imported, per child, and the master's copy of each child's line
 -- with its source_account_id, in master item codes and units (item_map; source_item_code keeps
--- the child's code). revenue: given, else qty_sold x sales_price.
+-- the child's code) and in the master's currency at the rate of the line's date. revenue: given,
+-- else qty_sold x sales_price.
 with
 
 transactions as (
@@ -46,6 +47,8 @@ master_lines as (
         'child_lines',
         quantities=['qty_sold', 'on_hand', 'on_hand_change'],
         per_unit=['sales_price'],
+        money=['revenue', 'sales_price', 'profit'],
+        money_date='child_rows.date',
     ) }}
 
 ),

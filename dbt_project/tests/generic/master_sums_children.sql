@@ -3,10 +3,13 @@
     (zero-filled periods), as long as they sum to 0; a child's key missing in the master always
     fails.
 
-    The children's rows count in the master's item codes and units: their item maps
-    (stg_item_map) turn item_code into the master item code and multiply every column not listed
-    in `not_in_units` (money, for instance) by the map's multiplier. -#}
-{% test master_sums_children(model, keys, columns, master_may_add_keys=false, not_in_units=[]) %}
+    The children's rows count in the master's item codes, units and currency: their item maps
+    (stg_item_map) turn item_code into the master item code and multiply every column but the
+    `money` ones by the map's multiplier; `money` columns are converted at the child's rate on
+    `money_date` (a SQL expression over source_rows, e.g. the period start). -#}
+{% test master_sums_children(
+    model, keys, columns, master_may_add_keys=false, money=[], money_date=none
+) %}
 
 with
 
@@ -30,7 +33,8 @@ children as (
         {% else %}source_rows.{{ key }},
         {% endif %}{% endfor -%}
         {% for column in columns %}sum(coalesce(source_rows.{{ column }}, 0)
-            {%- if column not in not_in_units %} * coalesce(item_map.multiplier, 1.0){% endif %}) as {{ column }}{{ ',' if not loop.last }}
+            {%- if column in money %} * exchange_rate.rate_to_base
+            {%- else %} * coalesce(item_map.multiplier, 1.0){% endif %}) as {{ column }}{{ ',' if not loop.last }}
         {% endfor %}
     from source_rows
     inner join child_accounts
@@ -38,6 +42,12 @@ children as (
     left join {{ ref('stg_item_map') }} as item_map
         on source_rows.account_id = item_map.account_id
         and source_rows.item_code = item_map.item_code
+    {%- if money %}
+    left join {{ ref('int_account_exchange_rates') }} as exchange_rate
+        on source_rows.account_id = exchange_rate.account_id
+        and {{ money_date }} >= exchange_rate.valid_from
+        and {{ money_date }} < exchange_rate.valid_to
+    {%- endif %}
     group by all
 
 ),
