@@ -155,3 +155,16 @@ def test_an_empty_table_still_checks_its_columns():
     con.execute("create table t as select 1 as y where false")
     batches = list(read_in_batches(con, "t", []))
     assert len(batches) == 1 and list(batches[0].columns) == ["y"]
+
+
+def test_the_rejected_rows_suite_allows_exactly_the_contracts_pieces():
+    from tributary.contract import PIECES
+    from tributary.quality import suite_path
+
+    suite = json.loads(suite_path("rejected_rows").read_text())
+    allowed = next(
+        e["kwargs"]["value_set"]
+        for e in suite["expectations"]
+        if e["type"] == "expect_column_values_to_be_in_set" and e["kwargs"]["column"] == "piece"
+    )
+    assert sorted(allowed) == sorted(PIECES)
