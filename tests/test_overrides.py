@@ -170,6 +170,21 @@ def test_child_overrides_add_their_change_to_the_master_unless_the_master_has_it
     ]
 
 
+def test_a_mapped_childs_override_reaches_the_master_item_in_master_units(tmp_path):
+    # the trade account sells CASE-A, a case of 6 x master item A: +5 cases is +30 of A
+    path = write(tmp_path, "webshop,CASE-A,,2027-01-04,2027-01-04,7,,fair,ann")
+    overrides = read_overrides(path, ACCOUNTS)
+    children = {"webshop": forecast([("CASE-A", "", "2027-01-04", 2.0)])}
+    item_map = pd.DataFrame(
+        {"item_code": ["CASE-A"], "master_item_code": ["A"], "multiplier": [6.0]}
+    )
+    changes = master_child_changes(overrides, children.__getitem__, lambda child: item_map)
+    master = forecast([("A", "", "2027-01-04", 40.0)])
+    out = apply_overrides(master, "master", overrides, changes).forecast
+    assert out["forecast_qty"].tolist() == [70.0]  # 40 + (7 - 2) x 6
+    assert out["override_note"].tolist() == ["via webshop: fair"]
+
+
 def test_no_child_override_gives_no_master_change(tmp_path):
     overrides = parse(tmp_path, "master,A,,2027-01-04,2027-01-04,1,,x,a")
     assert master_child_changes(overrides, lambda child: pytest.fail(child)) is None

@@ -401,6 +401,17 @@ class Lake:
         path.parent.mkdir(parents=True, exist_ok=True)
         _write_parquet(frame, arrow_schema(PIECES["items"]), path)
 
+    def item_map(self, account_id: str) -> pd.DataFrame | None:
+        """A child's loaded item map (``item_code, master_item_code, multiplier``), if any."""
+        import pandas as pd
+
+        folder = self.partition("item_map", account_id)
+        files = sorted(folder.glob("*.parquet")) if folder.is_dir() else []
+        if not files:
+            return None
+        frame = pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
+        return frame[["item_code", "master_item_code", "multiplier"]] if len(frame) else None
+
     @property
     def exchange_rates_path(self) -> Path:
         return self.root / "meta" / "exchange_rates" / PART

@@ -61,9 +61,11 @@ def scope_forecasts(
     result = _statistical_forecast(warehouse, scope, tributary_home, context.log.info)
     changes = None
     if scope == MASTER_SCOPE:  # master mode 'combined': the children's changes are added
+        lake = Lake(tributary_home.home.lake)
         changes = master_child_changes(
             overrides,
             lambda child: _statistical_forecast(warehouse, child, tributary_home, None).forecast,
+            lake.item_map,
         )
     overridden = apply_overrides(result.forecast, scope, overrides, changes)
     for _, row in overridden.unmatched.iterrows():

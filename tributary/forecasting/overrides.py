@@ -322,27 +322,42 @@ def _add_child_changes(out: pd.DataFrame, changes: pd.DataFrame, own: np.ndarray
     out["override_note"] = notes
 
 
-def child_changes_for_master(child: str, overridden: pd.DataFrame) -> pd.DataFrame:
-    """A child's overridden rows as changes (new - statistical) to add to the master's rows."""
+def child_changes_for_master(
+    child: str, overridden: pd.DataFrame, item_map: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """A child's overridden rows as changes (new - statistical) to add to the master's rows.
+
+    ``item_map`` (the child's ``item_code, master_item_code, multiplier``) puts the change in the
+    master's item code and units, as the warehouse does with the child's sales.
+    """
     rows = overridden[overridden["override_note"].notna()]
+    codes = rows["item_code"]
+    multiplier = pd.Series(1.0, index=rows.index)
+    if item_map is not None and len(item_map):
+        by_code = item_map.drop_duplicates("item_code").set_index("item_code")
+        codes = codes.map(by_code["master_item_code"]).fillna(codes)
+        multiplier = rows["item_code"].map(by_code["multiplier"].fillna(1.0)).fillna(1.0)
     return pd.DataFrame(
         {
-            "item_code": rows["item_code"],
+            "item_code": codes,
             "location": rows["location"],
             "period_start": rows["period_start"],
-            "change": rows["forecast_qty"] - rows["forecast_qty_statistical"],
+            "change": (rows["forecast_qty"] - rows["forecast_qty_statistical"]) * multiplier,
             "note": f"via {child}: " + rows["override_note"].astype(str),
         }
     )
 
 
 def master_child_changes(
-    overrides: list[Override], statistical_forecast: Callable[[str], pd.DataFrame]
+    overrides: list[Override],
+    statistical_forecast: Callable[[str], pd.DataFrame],
+    item_map: Callable[[str], pd.DataFrame | None] | None = None,
 ) -> pd.DataFrame | None:
     """The children's override changes for the master (mode ``combined``); None if none.
 
     ``statistical_forecast(child)`` is that child's statistical forecast: the master's run makes
     it itself, so it never waits for, or reads a half-old copy of, the child's own files.
+    ``item_map(child)`` is the child's item map, if any (see ``child_changes_for_master``).
     """
     children = sorted({o.account_id for o in overrides} - {MASTER_SCOPE})
     if not children:
@@ -350,7 +365,9 @@ def master_child_changes(
     return pd.concat(
         [
             child_changes_for_master(
-                child, apply_overrides(statistical_forecast(child), child, overrides).forecast
+                child,
+                apply_overrides(statistical_forecast(child), child, overrides).forecast,
+                item_map(child) if item_map else None,
             )
             for child in children
         ],
