@@ -2,7 +2,7 @@
 
 Layout under ``<home>/lake``::
 
-    raw/<piece>/account=<id>/part-0.parquet          the nine pieces (empty ones schema-only)
+    raw/<piece>/account=<id>/part-0.parquet          the ten pieces (empty ones schema-only)
     raw/rejected_rows/account=<id>/part-0.parquet    rows the load rejected, with reasons
     meta/load_status/account=<id>/part-0.parquet     outcome of the last load attempt
     meta/accounts/part-0.parquet                     the registry read from accounts.yaml
@@ -15,7 +15,7 @@ Layout under ``<home>/lake``::
 ``<tag>`` is ``<key>-<load id or token>-<pid>``; ``.staging`` and ``.previous`` exist only
 while a swap runs (or after a crash, until the next load of that key repairs it).
 
-A swap replaces all folders of one key (the nine pieces and ``rejected_rows`` of an account, or
+A swap replaces all folders of one key (the ten pieces and ``rejected_rows`` of an account, or
 the derived tables of a scope) all-or-nothing:
 
 1. every new folder is written to ``.staging/<tag>/`` first; a crash (or error) here leaves the
