@@ -44,7 +44,7 @@ def home(tmp_path_factory) -> Home:
     for account, qty in (("north", 5), ("south", 2)):
         (root / "data" / account).mkdir(parents=True)
         (root / "data" / account / "transactions.csv").write_text(_sales(24, qty))
-    master = Master(name="Group", as_of=datetime.date(2025, 6, 22))
+    master = Master(currency="EUR", name="Group", as_of=datetime.date(2025, 6, 22))
     master.forecast.prophet = "never"
     home = Home(root)
     home.save(

@@ -54,7 +54,7 @@ def _write_home(root: Path) -> Home:
         (root / "data" / account / "transactions.csv").write_text(
             "date,item_code,qty_sold,sales_price\n" + lines
         )
-    master = Master(name="Group", as_of=datetime.date(2025, 7, 1))
+    master = Master(currency="EUR", name="Group", as_of=datetime.date(2025, 7, 1))
     master.forecast.prophet = "never"
     home = Home(root)
     home.save(

@@ -67,7 +67,7 @@ def seeded(erp) -> ErpDatabase:
 def make_home(tmp_path: Path, queries: dict[str, str], **connection) -> tuple[Home, Config]:
     home = Home(tmp_path / "home")
     config = Config(
-        master=Master(name="Group"),
+        master=Master(currency="EUR", name="Group"),
         accounts=[
             Account(
                 "erp",

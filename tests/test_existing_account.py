@@ -18,7 +18,7 @@ def write_home(root, accounts: dict[str, dict[str, str]]) -> Home:
             (folder / name).write_text(text)
     home.save(
         Config(
-            master=Master(name=root.name),
+            master=Master(name=root.name, currency="EUR"),
             accounts=[Account(a, a, "EUR", Connection(path=f"data/{a}")) for a in accounts],
         )
     )
@@ -55,7 +55,7 @@ def ours(tmp_path, other) -> Home:
     home = Home(tmp_path / "ours")
     home.save(
         Config(
-            master=Master(name="Group"),
+            master=Master(name="Group", currency="EUR"),
             accounts=[
                 Account(
                     "legacy",
@@ -108,7 +108,7 @@ def test_a_folder_that_is_not_a_home_fails_clearly(tmp_path):
     home = Home(tmp_path / "ours")
     home.save(
         Config(
-            master=Master(),
+            master=Master(currency="EUR"),
             accounts=[
                 Account(
                     "x", "x", "EUR", Connection(type="tributary", path=str(tmp_path / "nowhere"))

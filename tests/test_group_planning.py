@@ -1,5 +1,6 @@
-"""Group planning (#12) end to end on a generated group: two currencies, three children, and the
-same products under different codes and pack sizes.
+"""Group planning (#12) end to end on a generated group: two currencies, three children, the
+same products under different codes and pack sizes, and the master forecast reconciled with its
+children's (master.forecast.master_mode: reconciled, MinTrace OLS).
 
 Children (master currency USD, exchange rates EUR 1.10 from 2025-01-01 and 1.20 from 2025-05-05):
 - ``eu_store`` (EUR) sells SKU-1..SKU-4 under those codes;
@@ -25,13 +26,20 @@ import pandas as pd
 import pytest
 
 from orchestration.runner import RunSummary, run_pipeline
-from tributary.config import Account, Config, Connection, Home, Master
+from tributary.config import Account, Config, Connection, ForecastOptions, Home, Master
 from tributary.exchange_rates import ExchangeRatesError, load_exchange_rates
 from tributary.loading import AccountLoadError, load_account
 
 AS_OF = date(2025, 6, 30)  # a Monday: weeks 2025-03-03 .. 2025-06-23 are history
 FIRST_DAY = date(2025, 3, 3)
 RATES_CSV = "currency,rate_to_base,valid_from\nEUR,1.10,2025-01-01\nEUR,1.20,2025-05-05\n"
+# a child's override (20 cases of CASE-1 in the first two weeks) and one of the master's own,
+# which a summing master mode reports as not applied
+OVERRIDES_CSV = (
+    "account_id,item_code,location,period_start,period_end,qty,pct_change,note,author\n"
+    "us_trade,CASE-1,,2025-06-30,2025-07-13,20,,trade fair,ann\n"
+    "master,SKU-4,,2025-06-30,2025-07-06,100,,group call,cy\n"
+)
 ENV_KEYS = ("TRIBUTARY_HOME", "TRIBUTARY_LAKE", "TRIBUTARY_WAREHOUSE", "DAGSTER_HOME")
 
 # child -> (currency, {own code: (master code or None, multiplier, daily mean, unit price)})
@@ -124,6 +132,7 @@ def write_group(root: Path) -> Home:
         for piece, frame in files.items():
             frame.to_csv(folder / f"{piece}.csv", index=False)
     (root / "exchange_rates.csv").write_text(RATES_CSV)
+    (root / "overrides.csv").write_text(OVERRIDES_CSV)
     home.save(
         Config(
             master=Master(
@@ -132,6 +141,7 @@ def write_group(root: Path) -> Home:
                 currency="USD",
                 as_of=AS_OF,
                 exchange_rates="exchange_rates.csv",
+                forecast=ForecastOptions(prophet="never", master_mode="reconciled"),
             ),
             accounts=[
                 Account(
@@ -361,3 +371,64 @@ def test_a_bad_exchange_rate_row_names_the_file_row_and_column(tmp_path):
     (tmp_path / "rates.csv").write_text("currency,rate_to_base,valid_from\nEUR,1.1,\nUSD,1.5,\n")
     with pytest.raises(ExchangeRatesError, match="row\\(s\\) 3: USD is the master's currency"):
         load_exchange_rates(home, config)
+
+
+def children_in_master_terms(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The children's published forecasts, mapped with the generated item maps (not the SQL's)."""
+    rows = frame(
+        con,
+        "select account_id, item_code, location, period_start, forecast_qty,"
+        " forecast_qty_statistical from marts.demand_forecast where account_id <> 'master'",
+    )
+    mapped = [master_code(a, c) for a, c in zip(rows.account_id, rows.item_code, strict=True)]
+    rows["item_code"] = [code for code, _ in mapped]
+    multiplier = [m for _, m in mapped]
+    rows["forecast_qty"] *= multiplier
+    rows["forecast_qty_statistical"] *= multiplier
+    return rows.groupby(["item_code", "location", "period_start"])[
+        ["forecast_qty", "forecast_qty_statistical"]
+    ].sum()
+
+
+def test_reconciled_master_forecast_is_the_sum_of_its_childrens_to_rounding(con):
+    master = frame(
+        con,
+        "select item_code, location, period_start, forecast_qty, forecast_qty_statistical, model"
+        " from marts.demand_forecast where account_id = 'master'",
+    )
+    assert set(master["model"]) == {"mint_ols"}
+    master = master.set_index(["item_code", "location", "period_start"])
+    children = children_in_master_terms(con)
+    assert len(master) == len(children) > 0
+    pd.testing.assert_frame_equal(
+        master[["forecast_qty", "forecast_qty_statistical"]].sort_index(),
+        children.sort_index(),
+        rtol=1e-9,
+    )
+
+
+def test_a_childs_override_flows_into_the_reconciled_master_and_a_masters_own_is_reported(
+    built, con
+):
+    trade = frame(
+        con,
+        "select period_start, forecast_qty, override_note from marts.demand_forecast"
+        " where account_id = 'us_trade' and item_code = 'CASE-1' order by period_start limit 3",
+    )
+    assert trade["forecast_qty"].tolist()[:2] == [20.0, 20.0]
+    assert trade["override_note"].tolist() == ["trade fair", "trade fair", None]
+    master = frame(
+        con,
+        "select override_note from marts.demand_forecast where account_id = 'master'"
+        " and item_code = 'SKU-1' order by period_start limit 2",
+    )
+    assert master["override_note"].tolist() == ["via us_trade: trade fair"] * 2
+    # the master's own override would break master = sum of children: reported, not applied
+    _, summary = built
+    assert summary.overrides_unmatched.get("master") == 1
+    sku4 = frame(
+        con,
+        "select forecast_qty, override_note from marts.demand_forecast where account_id ="
+        " 'master' and item_code = 'SKU-4' order by period_start limit 1",
+    )
+    assert sku4["override_note"][0] is None and sku4["forecast_qty"][0] != 100.0

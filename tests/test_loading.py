@@ -25,7 +25,7 @@ def make_home(tmp_path: Path, files: dict[str, str | bytes], **connection) -> tu
             handle.write(content)
     home = Home(tmp_path)
     config = Config(
-        master=Master(name="Group", as_of=None),
+        master=Master(name="Group", currency="EUR", as_of=None),
         accounts=[
             Account("shop", "Shop", "EUR", Connection(type="csv", path="data/shop", **connection))
         ],

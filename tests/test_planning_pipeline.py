@@ -39,7 +39,7 @@ def warehouse(tmp_path_factory):
             f"A,L,{on_hand},14,1,12,SUP,2.5\n"
         )
     home = Home(root)
-    master = Master(name="Group", period="week", as_of=date(2025, 6, 29))
+    master = Master(currency="EUR", name="Group", period="week", as_of=date(2025, 6, 29))
     master.forecast.prophet = "never"
     home.save(
         Config(
@@ -123,7 +123,9 @@ def test_master_items_file_overrides_the_children(tmp_path):
         )
     (root / "master_items.csv").write_text("item_code,location,lead_time_days\nA,L,7\n")
     home = Home(root)
-    master = Master(name="Group", as_of=date(2025, 6, 15), items_file="master_items.csv")
+    master = Master(
+        currency="EUR", name="Group", as_of=date(2025, 6, 15), items_file="master_items.csv"
+    )
     master.forecast.prophet = "never"
     home.save(
         Config(

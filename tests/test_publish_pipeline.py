@@ -52,7 +52,7 @@ def home(tmp_path_factory, schema):
         (root / "data" / account).mkdir(parents=True)
         (root / "data" / account / "transactions.csv").write_text(text)
     home = Home(root)
-    master = Master(name="Group", as_of=__import__("datetime").date(2025, 6, 30))
+    master = Master(currency="EUR", name="Group", as_of=__import__("datetime").date(2025, 6, 30))
     master.forecast.prophet = "never"
     home.save(
         Config(

@@ -23,7 +23,7 @@ def home(tmp_path, monkeypatch) -> Home:
     home = Home(tmp_path)
     home.save(
         Config(
-            master=Master(name="Group"),
+            master=Master(currency="EUR", name="Group"),
             accounts=[
                 Account("shop", "Shop", "EUR", Connection(type="csv", path="data/shop")),
                 Account(

@@ -110,6 +110,7 @@ class Account:
 
 
 PROPHET_MODES = ("auto", "always", "never")
+MASTER_MODES = ("combined", "sum_of_children", "reconciled")
 
 
 @dataclass
@@ -119,13 +120,18 @@ class ForecastOptions:
     prophet: str = "auto"  # auto: only where the backtest says it earns its place
     prophet_budget_seconds: float = 10.0  # nominal prophet fit time per scope (see forecasting)
     backtest_origins: int = 3
+    # How the master's forecast relates to the children's (tributary.forecasting.master_modes).
+    master_mode: str = "combined"
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "prophet": self.prophet,
             "prophet_budget_seconds": self.prophet_budget_seconds,
             "backtest_origins": self.backtest_origins,
         }
+        if self.master_mode != "combined":
+            data["master_mode"] = self.master_mode
+        return data
 
 
 @dataclass
@@ -365,7 +371,9 @@ def _parse_forecast(raw: Any, source: str) -> ForecastOptions:
     if not isinstance(raw, dict):
         raise ConfigError(f"{source}: master.forecast must be a mapping")
     _check_keys(
-        raw, {"prophet", "prophet_budget_seconds", "backtest_origins"}, f"{source}: master.forecast"
+        raw,
+        {"prophet", "prophet_budget_seconds", "backtest_origins", "master_mode"},
+        f"{source}: master.forecast",
     )
     options = ForecastOptions(
         prophet=str(raw.get("prophet", "auto")),
@@ -378,7 +386,13 @@ def _parse_forecast(raw: Any, source: str) -> ForecastOptions:
         backtest_origins=_number(
             raw.get("backtest_origins", 3), int, source, "master.forecast.backtest_origins"
         ),
+        master_mode=str(raw.get("master_mode", "combined")),
     )
+    if options.master_mode not in MASTER_MODES:
+        raise ConfigError(
+            f"{source}: master.forecast.master_mode must be one of {', '.join(MASTER_MODES)}, "
+            f"not {options.master_mode!r}"
+        )
     if options.prophet not in PROPHET_MODES:
         raise ConfigError(
             f"{source}: master.forecast.prophet must be one of {', '.join(PROPHET_MODES)}"

@@ -78,7 +78,11 @@ def dbt_vars(tributary_home: TributaryHome) -> dict[str, str]:
     master = tributary_home.config().master
     if master is None:
         raise dg.Failure("accounts.yaml has no master block: add an account first")
-    return {"as_of": tributary_home.as_of().isoformat(), "period": master.period}
+    return {
+        "as_of": tributary_home.as_of().isoformat(),
+        "period": master.period,
+        "master_mode": master.forecast.master_mode,
+    }
 
 
 def _build(

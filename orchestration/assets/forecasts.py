@@ -1,14 +1,28 @@
 """Demand forecasts per scope (each child and the master), over tributary.forecasting."""
 
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
 import dagster as dg
+import pandas as pd
 
 from orchestration.automation import SCOPE_TAGS, per_scope
 from orchestration.partitions import MASTER_SCOPE, scopes_partitions
 from orchestration.resources.home import TributaryHome
 from orchestration.resources.warehouse import Warehouse
+from tributary import warehouse_files
 from tributary.forecasting import ForecastResult, ForecastSettings, forecast_demand
+from tributary.forecasting.master_modes import (
+    MASTER_OVERRIDE_STATUS,
+    in_master_terms,
+    reconcile_children,
+    sum_of_children,
+)
 from tributary.forecasting.overrides import (
     OVERRIDES_FILE,
+    OverrideResult,
     apply_overrides,
     master_child_changes,
     read_overrides,
@@ -55,24 +69,24 @@ def scope_forecasts(
     """Forecast every planning item of one scope and replace its forecast files atomically."""
     scope = context.partition_key
     config = tributary_home.config()
+    mode = config.master.forecast.master_mode if config.master else "combined"
     overrides = read_overrides(
         tributary_home.home.root / OVERRIDES_FILE, {MASTER_SCOPE, *(a.id for a in config.accounts)}
     )
-    result = _statistical_forecast(warehouse, scope, tributary_home, context.log.info)
-    changes = None
-    if scope == MASTER_SCOPE:  # master mode 'combined': the children's changes are added
-        lake = Lake(tributary_home.home.lake)
-        changes = master_child_changes(
-            overrides,
-            lambda child: _statistical_forecast(warehouse, child, tributary_home, None).forecast,
-            lake.item_map,
+    statistical = StatisticalForecasts(warehouse, tributary_home, context.log.info)
+    result = statistical.result(scope)
+    if mode == "combined":
+        changes = None
+        if scope == MASTER_SCOPE:  # the children's override changes are added to the master
+            changes = master_child_changes(
+                overrides, statistical.forecast, Lake(tributary_home.home.lake).item_map
+            )
+        overridden = apply_overrides(result.forecast, scope, overrides, changes)
+    else:
+        overridden = _summing_mode_forecast(
+            scope, mode, [a.id for a in config.accounts], overrides, statistical, tributary_home
         )
-    overridden = apply_overrides(result.forecast, scope, overrides, changes)
-    for _, row in overridden.unmatched.iterrows():
-        context.log.warning(
-            f"override {row.override_id} ({row.account_id} {row.item_code}) not applied: "
-            f"{row.status}"
-        )
+        context.log.info(f"master_mode {mode}: {scope}'s forecast is coherent with the master's")
     Lake(tributary_home.home.lake).replace_scope(
         scope,
         {
@@ -105,6 +119,85 @@ def scope_forecasts(
             "report": report,
         },
     )
+
+
+def _summing_mode_forecast(
+    scope: str,
+    mode: str,
+    children: list[str],
+    overrides: list,
+    statistical: "StatisticalForecasts",
+    tributary_home: TributaryHome,
+) -> OverrideResult:
+    """A scope's forecast when the master is the sum of its children (sum_of_children or
+    reconciled): a child's is its own (reconciled) forecast with its overrides; the master's is
+    the sum of those, in master item codes and units."""
+    lake = Lake(tributary_home.home.lake)
+    item_maps = {child: lake.item_map(child) for child in children}
+
+    def child_base(child: str):
+        if mode != "reconciled":
+            return statistical.forecast(child)
+        reconciled = reconcile_children(
+            statistical.forecast(MASTER_SCOPE),
+            {c: statistical.forecast(c) for c in children},
+            item_maps,
+        )
+        return reconciled[child]
+
+    if scope != MASTER_SCOPE:
+        return apply_overrides(child_base(scope), scope, overrides)
+    finals = [
+        in_master_terms(
+            child, apply_overrides(child_base(child), child, overrides).forecast, item_maps[child]
+        )
+        for child in children
+    ]
+    total = sum_of_children(pd.concat(finals, ignore_index=True), mode)
+    total.insert(0, "account_id", MASTER_SCOPE)
+    own = apply_overrides(statistical.forecast(MASTER_SCOPE).iloc[0:0], MASTER_SCOPE, overrides)
+    status = own.status.assign(status=MASTER_OVERRIDE_STATUS.format(mode=mode))
+    return OverrideResult(total, status)
+
+
+class StatisticalForecasts:
+    """Each scope's statistical forecast, computed once per warehouse build and kept in the
+    lake (``lake/cache/statistical_forecast``): the summing master modes need every scope's in
+    every scope's step, and a step must never wait for another scope's files."""
+
+    def __init__(self, warehouse: Warehouse, tributary_home: TributaryHome, progress) -> None:
+        self.warehouse = warehouse
+        self.tributary_home = tributary_home
+        self.progress = progress
+        self.cache = Path(tributary_home.home.lake) / "cache" / "statistical_forecast"
+        built = warehouse_files.reading_path(Path(warehouse.path)).stat()
+        settings = tributary_home.home.accounts_file.read_bytes()
+        self.key = hashlib.sha256(
+            f"{built.st_mtime_ns}:{built.st_size}:{tributary_home.as_of()}".encode() + settings
+        ).hexdigest()[:16]
+
+    def result(self, scope: str) -> ForecastResult:
+        """The scope's forecast and accuracy (computed here, with progress, unless cached)."""
+        folder = self.cache / f"account={scope}" / self.key
+        if (folder / "accuracy.parquet").exists():
+            return ForecastResult(
+                pd.read_parquet(folder / "forecast.parquet"),
+                pd.read_parquet(folder / "accuracy.parquet"),
+            )
+        result = _statistical_forecast(self.warehouse, scope, self.tributary_home, self.progress)
+        staging = folder.with_name(f"{self.key}.tmp-{os.getpid()}")
+        staging.mkdir(parents=True, exist_ok=True)
+        result.forecast.to_parquet(staging / "forecast.parquet")
+        result.accuracy.to_parquet(staging / "accuracy.parquet")
+        shutil.rmtree(folder, ignore_errors=True)
+        for old in folder.parent.iterdir():  # earlier builds' copies are of no more use
+            if old != staging:
+                shutil.rmtree(old, ignore_errors=True)
+        staging.rename(folder)
+        return result
+
+    def forecast(self, scope: str) -> pd.DataFrame:
+        return self.result(scope).forecast
 
 
 def _statistical_forecast(

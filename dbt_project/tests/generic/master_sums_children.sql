@@ -8,8 +8,13 @@
     `money` ones by the map's multiplier; `money` columns are converted at the child's rate on
     `money_date` (a SQL expression over source_rows, e.g. the period start). -#}
 {% test master_sums_children(
-    model, keys, columns, master_may_add_keys=false, money=[], money_date=none
+    model, keys, columns, master_may_add_keys=false, money=[], money_date=none,
+    master_modes=none
 ) %}
+{#- `master_modes`: hold only when var('master_mode') is one of them (the forecast's sum). -#}
+{%- if master_modes is not none and var('master_mode', 'combined') not in master_modes %}
+select 1 as not_held_in_this_master_mode where false
+{%- else %}
 
 with
 
@@ -74,10 +79,13 @@ final as (
         on {% for key in keys %}master.{{ key }} is not distinct from children.{{ key }}{{ '\n        and ' if not loop.last }}{% endfor %}
     where master.account_id is null
         {% if not master_may_add_keys %}or children.{{ keys[0] }} is null{% endif %}
-        {% for column in columns %}or abs(coalesce(master.{{ column }}, 0) - coalesce(children.{{ column }}, 0)) > 1e-9
+        {% for column in columns %}or abs(coalesce(master.{{ column }}, 0) - coalesce(children.{{ column }}, 0))
+            > 1e-9 * greatest(1, abs(coalesce(children.{{ column }}, 0)))
         {% endfor %}
 )
 
 select * from final
+
+{%- endif %}
 
 {% endtest %}
