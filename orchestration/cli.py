@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from tributary.config import (
-    PERIODS,
     Account,
     Config,
     ConfigError,
@@ -25,6 +24,7 @@ from tributary.config import (
     Home,
     Master,
 )
+from tributary.periods import PERIODS
 from tributary.processes import die_with_parent
 
 if TYPE_CHECKING:

@@ -21,8 +21,8 @@ import yaml
 
 from tributary import strict_yaml
 from tributary.contract import MAX_ABS_VALUE, PIECES, REQUIRED_PIECES
+from tributary.periods import PERIODS, PERIODS_PER_YEAR
 
-PERIODS = ("day", "week", "month")
 # `folder` reads <piece>.csv or .parquet files; `csv` is its older name, still accepted.
 FOLDER_TYPES = ("folder", "csv")
 CONNECTION_TYPES = (*FOLDER_TYPES, "database", "tributary")
@@ -178,7 +178,7 @@ class Master:
         """Forecast horizon in periods; one year by default."""
         if self.horizon_periods is not None:
             return self.horizon_periods
-        return {"day": 365, "week": 52, "month": 12}[self.period]
+        return PERIODS_PER_YEAR[self.period]
 
     def today(self) -> date:
         return self.as_of or date.today()

@@ -9,16 +9,11 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from tributary.periods import first_forecast_period, floor_periods, shift_period
+
 from . import backtest as btm
 from .classify import demand_class, item_status
-from .history import (
-    KEYS,
-    Panel,
-    build_panel,
-    first_forecast_period,
-    floor_periods,
-    shift_period,
-)
+from .history import KEYS, Panel, build_panel
 from .intervals import bounds, sigma
 from .metrics import bias, wape
 from .models import window_mean
