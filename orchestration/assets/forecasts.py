@@ -3,7 +3,7 @@
 import dagster as dg
 
 from orchestration.automation import SCOPE_TAGS, per_scope
-from orchestration.partitions import MASTER_SCOPE, scopes_partitions
+from orchestration.partitions import scopes_partitions
 from orchestration.resources.home import TributaryHome
 from orchestration.resources.warehouse import Warehouse
 from tributary.forecasting import ForecastResult, ForecastSettings, forecast_demand
@@ -20,6 +20,7 @@ from tributary.outputs import (
     OVERRIDE_STATUS_SCHEMA,
 )
 from tributary.report.summary import model_mix, report_page
+from tributary.scopes import MASTER_ID, scope_ids
 
 FORECAST_KEY = dg.AssetKey(["forecasts", "demand_forecast"])
 ACCURACY_KEY = dg.AssetKey(["forecasts", "forecast_accuracy"])
@@ -55,12 +56,10 @@ def scope_forecasts(
     """Forecast every planning item of one scope and replace its forecast files atomically."""
     scope = context.partition_key
     config = tributary_home.config()
-    overrides = read_overrides(
-        tributary_home.home.root / OVERRIDES_FILE, {MASTER_SCOPE, *(a.id for a in config.accounts)}
-    )
+    overrides = read_overrides(tributary_home.home.root / OVERRIDES_FILE, set(scope_ids(config)))
     result = _statistical_forecast(warehouse, scope, tributary_home, context.log.info)
     changes = None
-    if scope == MASTER_SCOPE:  # master mode 'combined': the children's changes are added
+    if scope == MASTER_ID:  # master mode 'combined': the children's changes are added
         changes = master_child_changes(
             overrides,
             lambda child: _statistical_forecast(warehouse, child, tributary_home, None).forecast,
