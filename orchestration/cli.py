@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from tributary.config import (
-    PERIODS,
     Account,
     Config,
     ConfigError,
@@ -25,7 +24,9 @@ from tributary.config import (
     Home,
     Master,
 )
+from tributary.periods import PERIODS
 from tributary.processes import die_with_parent
+from tributary.scopes import MASTER_ID, scope_ids
 
 if TYPE_CHECKING:
     from orchestration.runner import RunSummary
@@ -129,12 +130,12 @@ def accounts_add(
     ] = None,
     to: Annotated[
         str, typer.Option(help="Account to add the connection to; only the master takes them.")
-    ] = "master",
+    ] = MASTER_ID,
 ) -> None:
     """Add a child account (the first one creates the master)."""
     target = Home.resolve(home)
     config = _load(target) if target.exists() else Config()
-    if to != "master":
+    if to != MASTER_ID:
         if any(a.id == to for a in config.accounts):
             _fail(
                 f"'{to}' is a child account and cannot hold children: add connections to the "
@@ -350,7 +351,7 @@ def show(
     table: Annotated[str, typer.Argument(help="A table of schema marts, e.g. accounts.")],
     home: HomeOption = None,
     account: Annotated[
-        str | None, typer.Option(help="Only this account's view: a child id or 'master'.")
+        str | None, typer.Option(help=f"Only this account's view: a child id or '{MASTER_ID}'.")
     ] = None,
     limit: Annotated[int, typer.Option(help="Rows to show.")] = 20,
 ) -> None:
@@ -420,7 +421,7 @@ def report(
     home: HomeOption = None,
     account: Annotated[
         list[str] | None,
-        typer.Option(help="Only this account's pages (a child id or 'master'). Repeatable."),
+        typer.Option(help=f"Only this account's pages (a child id or '{MASTER_ID}'). Repeatable."),
     ] = None,
     out: Annotated[
         Path | None, typer.Option(help="Folder to write the report to (default: <home>/report).")
@@ -546,15 +547,15 @@ app.add_typer(override_app, name="override")
 
 
 def _overrides_file(target: Home) -> tuple[Path, set[str]]:
-    from tributary.forecasting.overrides import MASTER_SCOPE, OVERRIDES_FILE
+    from tributary.forecasting.overrides import OVERRIDES_FILE
 
     config = _load(target)
-    return target.root / OVERRIDES_FILE, {MASTER_SCOPE, *(a.id for a in config.accounts)}
+    return target.root / OVERRIDES_FILE, set(scope_ids(config))
 
 
 @override_app.command("add")
 def override_add(
-    account: Annotated[str, typer.Option(help="Account id, or 'master'.")],
+    account: Annotated[str, typer.Option(help=f"Account id, or '{MASTER_ID}'.")],
     item: Annotated[str, typer.Option(help="Item code.")],
     start: Annotated[str, typer.Option(help="First day of the period range (YYYY-MM-DD).")],
     end: Annotated[str, typer.Option(help="Last day of the period range (YYYY-MM-DD).")],
@@ -619,7 +620,7 @@ def override_list(home: HomeOption = None) -> None:
 @override_app.command("remove")
 def override_remove(
     override_id: Annotated[int | None, typer.Argument(help="Row id from `override list`.")] = None,
-    account: Annotated[str | None, typer.Option(help="Account id, or 'master'.")] = None,
+    account: Annotated[str | None, typer.Option(help=f"Account id, or '{MASTER_ID}'.")] = None,
     item: Annotated[str | None, typer.Option(help="Item code.")] = None,
     period: Annotated[str | None, typer.Option(help="A day the override covers.")] = None,
     home: HomeOption = None,

@@ -9,8 +9,7 @@ from __future__ import annotations
 import dagster as dg
 
 from tributary.config import Config
-
-MASTER_SCOPE = "master"
+from tributary.scopes import scope_ids
 
 accounts_partitions = dg.DynamicPartitionsDefinition(name="accounts")
 scopes_partitions = dg.DynamicPartitionsDefinition(name="scopes")
@@ -34,4 +33,4 @@ def sync_account_partitions(instance: dg.DagsterInstance, config: Config) -> tup
 
 def sync_scope_partitions(instance: dg.DagsterInstance, config: Config) -> tuple[list, list]:
     """The master plus every account, in accounts.yaml order."""
-    return _sync(instance, scopes_partitions.name, [MASTER_SCOPE, *[a.id for a in config.accounts]])
+    return _sync(instance, scopes_partitions.name, scope_ids(config))

@@ -21,8 +21,9 @@ import yaml
 
 from tributary import strict_yaml
 from tributary.contract import MAX_ABS_VALUE, PIECES, REQUIRED_PIECES
+from tributary.periods import PERIODS, PERIODS_PER_YEAR
+from tributary.scopes import MASTER_ID
 
-PERIODS = ("day", "week", "month")
 # `folder` reads <piece>.csv or .parquet files; `csv` is its older name, still accepted.
 FOLDER_TYPES = ("folder", "csv")
 CONNECTION_TYPES = (*FOLDER_TYPES, "database", "tributary")
@@ -35,7 +36,7 @@ CONNECTION_KEYS = {
 }
 ENV_NAME_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 ACCOUNT_ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-RESERVED_IDS = ("master",)
+RESERVED_IDS = (MASTER_ID,)
 MASTER_KEYS = {
     "name",
     "period",
@@ -188,7 +189,7 @@ class Master:
         """Forecast horizon in periods; one year by default."""
         if self.horizon_periods is not None:
             return self.horizon_periods
-        return {"day": 365, "week": 52, "month": 12}[self.period]
+        return PERIODS_PER_YEAR[self.period]
 
     def today(self) -> date:
         return self.as_of or date.today()
@@ -230,7 +231,7 @@ class Config:
         raise ConfigError(f"no account '{account_id}' in accounts.yaml (accounts: {known})")
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        return {  # accounts.yaml's blocks: the `master:` key is not the id (scopes.MASTER_ID)
             "master": self.master.to_dict() if self.master else None,
             "accounts": [a.to_dict() for a in self.accounts],
         }
@@ -415,6 +416,8 @@ def parse_config(text: str, source: str = "accounts.yaml") -> Config:
         raise ConfigError(f"{source}: not valid YAML: {exc}") from exc
     if not isinstance(data, dict):
         raise ConfigError(f"{source}: expected a mapping with `master:` and `accounts:`")
+    # "master" here is the accounts.yaml block holding the group's settings, a config key; the
+    # master's account id (the scope, `account_id` in the marts) is tributary.scopes.MASTER_ID.
     _check_keys(data, {"master", "accounts"}, f"{source}: top level")
 
     master = None
@@ -508,7 +511,7 @@ def validate_config(config: Config, source: str = "accounts.yaml") -> None:
         if not ACCOUNT_ID_PATTERN.match(account.id) or account.id in RESERVED_IDS:
             raise ConfigError(
                 f"{source}: account id '{account.id}' must be lower-case letters, digits and "
-                "underscores, start with a letter, and not be 'master'"
+                f"underscores, start with a letter, and not be '{MASTER_ID}'"
             )
         if account.id in seen:
             raise ConfigError(f"{source}: account id '{account.id}' is listed twice")

@@ -54,8 +54,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from tributary.config import PERIODS
-from tributary.forecasting.history import period_days
+from tributary.periods import PERIODS, period_days
 
 KEYS = ["account_id", "item_code", "location"]
 KPI_COLUMNS = [

@@ -53,6 +53,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from tributary.contract import EXCHANGE_RATES, PIECES, REJECTED_ROWS_SCHEMA, arrow_schema
+from tributary.scopes import MASTER_ID
 
 if TYPE_CHECKING:  # pandas loads on use: `tributary report` stays small without it
     import pandas as pd
@@ -145,7 +146,7 @@ class Lake:
         if not self.registry_path.exists():
             return None
         rows = pq.read_table(self.registry_path, columns=["account_id", "as_of"]).to_pylist()
-        return next((row["as_of"] for row in rows if row["account_id"] == "master"), None)
+        return next((row["as_of"] for row in rows if row["account_id"] == MASTER_ID), None)
 
     def status(self, account_id: str) -> LoadStatus | None:
         path = self.status_path(account_id)

@@ -39,6 +39,7 @@ from tributary.connectors.folder import (
 from tributary.contract import MAX_ABS_VALUE, PIECES
 from tributary.exchange_rates import missing_rate
 from tributary.lake import REJECTED, Lake, LoadStatus
+from tributary.scopes import CHILD_ROLE, MASTER_ID, MASTER_ROLE
 from tributary.validation import PieceResult, validate_piece
 
 # Bump when parsing rules change, so identical files are re-validated under the new rules.
@@ -321,9 +322,9 @@ def registry_rows(config: Config) -> list[dict]:
     assert master is not None
     rows = [
         {
-            "account_id": "master",
+            "account_id": MASTER_ID,
             "name": master.name,
-            "role": "master",
+            "role": MASTER_ROLE,
             "position": 0,
             "currency": master.currency,
             "connection_type": None,
@@ -336,7 +337,7 @@ def registry_rows(config: Config) -> list[dict]:
             {
                 "account_id": account.id,
                 "name": account.name,
-                "role": "child",
+                "role": CHILD_ROLE,
                 "position": position,
                 "currency": account.currency,
                 "connection_type": account.connection.type,

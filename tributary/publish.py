@@ -63,11 +63,12 @@ import duckdb
 import psycopg2
 from psycopg2 import sql
 
+from tributary.scopes import MASTER_ID
+
 # The environment variable the publish URL comes from (orchestration reads it).
 PUBLISH_URL_ENV = "TRIBUTARY_PUBLISH_URL"
 
 SOURCE_SCHEMA = "marts"
-MASTER_ACCOUNT_ID = "master"
 ACCOUNT_ROLE_PREFIX = "tributary_account_"
 _PG_NAME_MAX = 63
 
@@ -288,7 +289,7 @@ def _account_ids(duck: duckdb.DuckDBPyConnection, sources: list[_Source]) -> lis
         f"SELECT DISTINCT account_id FROM ({' UNION '.join(selects)}) "
         "WHERE account_id IS NOT NULL ORDER BY 1"
     ).fetchall()
-    return [row[0] for row in rows if row[0] != MASTER_ACCOUNT_ID]
+    return [row[0] for row in rows if row[0] != MASTER_ID]
 
 
 def publish_marts(

@@ -9,7 +9,7 @@ import dagster as dg
 import pandas as pd
 
 from orchestration.automation import SCOPE_TAGS, per_scope
-from orchestration.partitions import MASTER_SCOPE, scopes_partitions
+from orchestration.partitions import scopes_partitions
 from orchestration.resources.home import TributaryHome
 from orchestration.resources.warehouse import Warehouse
 from tributary import warehouse_files
@@ -34,6 +34,7 @@ from tributary.outputs import (
     OVERRIDE_STATUS_SCHEMA,
 )
 from tributary.report.summary import model_mix, report_page
+from tributary.scopes import MASTER_ID, scope_ids
 
 FORECAST_KEY = dg.AssetKey(["forecasts", "demand_forecast"])
 ACCURACY_KEY = dg.AssetKey(["forecasts", "forecast_accuracy"])
@@ -70,14 +71,12 @@ def scope_forecasts(
     scope = context.partition_key
     config = tributary_home.config()
     mode = config.master.forecast.master_mode if config.master else "combined"
-    overrides = read_overrides(
-        tributary_home.home.root / OVERRIDES_FILE, {MASTER_SCOPE, *(a.id for a in config.accounts)}
-    )
+    overrides = read_overrides(tributary_home.home.root / OVERRIDES_FILE, set(scope_ids(config)))
     statistical = StatisticalForecasts(warehouse, tributary_home, context.log.info)
     result = statistical.result(scope)
     if mode == "combined":
         changes = None
-        if scope == MASTER_SCOPE:  # the children's override changes are added to the master
+        if scope == MASTER_ID:  # the children's override changes are added to the master
             changes = master_child_changes(
                 overrides, statistical.forecast, Lake(tributary_home.home.lake).item_map
             )
@@ -87,6 +86,11 @@ def scope_forecasts(
             scope, mode, [a.id for a in config.accounts], overrides, statistical, tributary_home
         )
         context.log.info(f"master_mode {mode}: {scope}'s forecast is coherent with the master's")
+    for _, row in overridden.unmatched.iterrows():
+        context.log.warning(
+            f"override {row.override_id} ({row.account_id} {row.item_code}) not applied: "
+            f"{row.status}"
+        )
     Lake(tributary_home.home.lake).replace_scope(
         scope,
         {
@@ -139,13 +143,13 @@ def _summing_mode_forecast(
         if mode != "reconciled":
             return statistical.forecast(child)
         reconciled = reconcile_children(
-            statistical.forecast(MASTER_SCOPE),
+            statistical.forecast(MASTER_ID),
             {c: statistical.forecast(c) for c in children},
             item_maps,
         )
         return reconciled[child]
 
-    if scope != MASTER_SCOPE:
+    if scope != MASTER_ID:
         return apply_overrides(child_base(scope), scope, overrides)
     finals = [
         in_master_terms(
@@ -154,8 +158,8 @@ def _summing_mode_forecast(
         for child in children
     ]
     total = sum_of_children(pd.concat(finals, ignore_index=True), mode)
-    total.insert(0, "account_id", MASTER_SCOPE)
-    own = apply_overrides(statistical.forecast(MASTER_SCOPE).iloc[0:0], MASTER_SCOPE, overrides)
+    total.insert(0, "account_id", MASTER_ID)
+    own = apply_overrides(statistical.forecast(MASTER_ID).iloc[0:0], MASTER_ID, overrides)
     status = own.status.assign(status=MASTER_OVERRIDE_STATUS.format(mode=mode))
     return OverrideResult(total, status)
 

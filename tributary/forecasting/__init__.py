@@ -34,8 +34,9 @@ Decisions the integration relies on:
   start method: scripts calling forecast_demand need the `if __name__ == "__main__":` guard.
 """
 
+from tributary.periods import first_forecast_period
+
 from .engine import forecast_demand
-from .history import first_forecast_period
 from .settings import ForecastResult, ForecastSettings
 
 __all__ = ["ForecastResult", "ForecastSettings", "first_forecast_period", "forecast_demand"]

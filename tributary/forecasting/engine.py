@@ -5,20 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from tributary.periods import first_forecast_period, floor_periods, shift_period
+
 from . import backtest as btm
 from .classify import demand_class, item_status
-from .history import (
-    KEYS,
-    Panel,
-    build_panel,
-    first_forecast_period,
-    floor_periods,
-    shift_period,
-)
+from .history import KEYS, Panel, build_panel
 from .intervals import bounds, sigma
 from .metrics import bias, wape
 from .models import window_mean
@@ -135,6 +131,144 @@ def prophet_series_for_budget(settings: ForecastSettings, fits_per_series: int) 
     return int(settings.prophet_budget_seconds / cost)
 
 
+@dataclass
+class _Series:
+    """The panel of one forecast run with what every step reads from it.
+
+    y_adj: demand with the promo uplift removed; hist_factor / fut_factor: the uplift to put
+    back on history / future periods; status: 'inactive' / 'terminated' or '' per series;
+    ds, disc_all: history then future period starts and promo discounts (for prophet).
+    """
+
+    panel: Panel
+    future: pd.DatetimeIndex
+    status: np.ndarray
+    classes: np.ndarray
+    n_obs: np.ndarray
+    y_adj: np.ndarray
+    hist_factor: np.ndarray
+    fut_factor: np.ndarray
+    ds: np.ndarray
+    disc_all: np.ndarray
+
+
+def _prepare(
+    history: pd.DataFrame,
+    items: pd.DataFrame | None,
+    promotions: pd.DataFrame | None,
+    as_of: dt.date,
+    s: ForecastSettings,
+    say: Callable[[str], None],
+) -> _Series:
+    """The panel, its promo adjustment and each series' class (or item status)."""
+    first_future = first_forecast_period(as_of, s.period)
+    panel = build_panel(history, first_future, s.period)
+    n, t = panel.y.shape
+    future = pd.DatetimeIndex([shift_period(first_future, s.period, k) for k in range(s.horizon)])
+    say(f"{n} series, {t} history periods, forecasting from {first_future.date()}")
+
+    status = item_status(panel.keys, items)
+    beta = estimate_uplift(panel.y, panel.discount)
+    y_adj = depromote(panel.y, panel.discount, beta)
+    fut_disc = _future_discount(promotions, panel.keys, future, s.period)
+    classes = demand_class(y_adj, min_observed=2 * s.bt_horizon)
+    return _Series(
+        panel=panel,
+        future=future,
+        status=status,
+        classes=np.where(status != "", status, classes),
+        n_obs=(~np.isnan(panel.y)).sum(axis=1),
+        y_adj=y_adj,
+        hist_factor=uplift_factor(beta, panel.discount),
+        fut_factor=uplift_factor(beta, fut_disc),
+        ds=np.concatenate([panel.periods.to_numpy(), future.to_numpy()]),
+        disc_all=np.concatenate([panel.discount, fut_disc], axis=1),
+    )
+
+
+def _backtest(
+    x: _Series,
+    s: ForecastSettings,
+    say: Callable[[str], None],
+    progress: Callable[[str], None] | None,
+) -> btm.Backtest:
+    """Backtest the candidate statistical models, then prophet where it is tried."""
+    hb = s.bt_horizon
+    bt = btm.new_backtest(x.panel.y, hb, s.bt_spacing, s.backtest_origins)
+    scored = np.isin(x.classes, list(btm.CANDIDATES)) & (len(bt.ends) > 0)
+    t0 = time.monotonic()
+    members = btm.run_stat_models(
+        bt, x.y_adj, x.panel.y, x.hist_factor, _candidate_rows(x.classes, scored), s.season
+    )
+    say(f"statistical backtest done in {time.monotonic() - t0:.1f}s")
+
+    need = (
+        s.season + hb + s.bt_spacing * (s.backtest_origins - 1) if s.prophet == "auto" else hb + 3
+    )
+    p_rows = _prophet_rows(x.classes, x.n_obs, np.nansum(x.panel.y, axis=1), s, need)
+    p_rows = p_rows[scored[p_rows]]
+    if s.prophet == "auto":
+        # The budget buys a fixed number of series (highest volume first), so which series get
+        # prophet never depends on how fast the machine happens to be: same input, same output.
+        p_rows = p_rows[: prophet_series_for_budget(s, len(bt.ends))]
+    if len(p_rows):
+        say(f"prophet backtest on {len(p_rows)} series")
+        tasks = _tasks(p_rows, x.panel, x.ds, x.disc_all, [(e, hb) for e in bt.ends], s)
+        res = run_prophet(tasks, s.n_jobs, None, progress)
+        done = np.array(sorted(res), dtype=int)
+        if len(done):
+            fcs = [np.vstack([res[i][r] for i in done]) for r in range(len(bt.ends))]
+            btm.add_score(bt, "prophet", done, x.panel.y, fcs)
+            btm.add_prophet_combos(bt, members, done, fcs, x.panel.y)
+    return bt
+
+
+def _final_forecasts(
+    x: _Series, bt: btm.Backtest, s: ForecastSettings, say: Callable[[str], None]
+) -> tuple[np.ndarray, np.ndarray]:
+    """(model per series, (N, horizon) forecast >= 0) of the model each series' backtest chose.
+
+    A failed final prophet fit falls back to the combination without prophet, or to ETS.
+    """
+    m, hz = s.season, s.horizon
+    chosen, _ = btm.choose(bt, x.panel.y.shape[0])
+    model = np.where(x.status != "", x.status, np.where(chosen == "", "mean", chosen))
+    model = model.astype(object)
+    fc = _stat_forecasts(model, x.y_adj, x.fut_factor, hz, m)
+    p_final = np.nonzero(np.isin(model, ["prophet", *btm.PROPHET_COMBOS]))[0]
+    if len(p_final):
+        say(f"prophet final fit on {len(p_final)} series")
+        t = x.panel.y.shape[1]
+        tasks = _tasks(p_final, x.panel, x.ds, x.disc_all, [(t, hz)], s)
+        res = run_prophet(tasks, s.n_jobs, None, None)
+        for i in p_final:
+            f = res.get(int(i), [np.full(hz, np.nan)])[0]
+            if model[i] in btm.PROPHET_COMBOS:
+                if np.isfinite(f).all():
+                    stat = btm.members_forecast(x.y_adj[[i]], hz, m)[:, 0] * x.fut_factor[i]
+                    fc[i] = btm.PROPHET_COMBOS[model[i]](np.vstack([stat, f[None]]), axis=0)
+                else:  # failed final fit: the same combination without prophet (in fc)
+                    model[i] = btm.WITHOUT_PROPHET[model[i]]
+                continue
+            if not np.isfinite(f).all():  # failed final fit: fall back to ETS
+                f = btm.STAT_MODELS["ets"](x.y_adj[[i]], hz, m)[0] * x.fut_factor[i]
+                model[i] = "ets"
+            fc[i] = f
+    return model, np.clip(np.nan_to_num(fc), 0.0, None)
+
+
+def _forecast_sigma(
+    x: _Series, bt: btm.Backtest, model: np.ndarray, s: ForecastSettings
+) -> np.ndarray:
+    """(N, horizon) sd of the forecast error, from the chosen model's backtest residuals."""
+    hb = s.bt_horizon
+    resid = np.full((len(model), max(len(bt.ends) * hb, 1)), np.nan)
+    for name, sc in bt.scores.items():
+        rows = np.nonzero(model == name)[0]
+        resid[rows, : sc.residuals.shape[1]] = sc.residuals[rows]
+    return sigma(resid, x.y_adj, hb, s.horizon)
+
+
 def forecast_demand(
     history: pd.DataFrame,
     items: pd.DataFrame | None,
@@ -152,86 +286,16 @@ def forecast_demand(
     input.
     """
     say = progress or (lambda _msg: None)
-    s = settings
-    m, hb, hz = s.season, s.bt_horizon, s.horizon
-    first_future = first_forecast_period(as_of, s.period)
-    panel = build_panel(history, first_future, s.period)
-    n, t = panel.y.shape
-    future = pd.DatetimeIndex([shift_period(first_future, s.period, k) for k in range(hz)])
-    say(f"{n} series, {t} history periods, forecasting from {first_future.date()}")
-
-    status = item_status(panel.keys, items)
-    beta = estimate_uplift(panel.y, panel.discount)
-    y_adj = depromote(panel.y, panel.discount, beta)
-    hist_factor = uplift_factor(beta, panel.discount)
-    fut_disc = _future_discount(promotions, panel.keys, future, s.period)
-    fut_factor = uplift_factor(beta, fut_disc)
-    classes = demand_class(y_adj, min_observed=2 * hb)
-    classes = np.where(status != "", status, classes)
-    n_obs = (~np.isnan(panel.y)).sum(axis=1)
-
-    bt = btm.new_backtest(panel.y, hb, s.bt_spacing, s.backtest_origins)
-    scored = np.isin(classes, list(btm.CANDIDATES)) & (len(bt.ends) > 0)
-    t0 = time.monotonic()
-    members = btm.run_stat_models(
-        bt, y_adj, panel.y, hist_factor, _candidate_rows(classes, scored), m
-    )
-    say(f"statistical backtest done in {time.monotonic() - t0:.1f}s")
-
-    ds = np.concatenate([panel.periods.to_numpy(), future.to_numpy()])
-    disc_all = np.concatenate([panel.discount, fut_disc], axis=1)
-    need = m + hb + s.bt_spacing * (s.backtest_origins - 1) if s.prophet == "auto" else hb + 3
-    p_rows = _prophet_rows(classes, n_obs, np.nansum(panel.y, axis=1), s, need)
-    p_rows = p_rows[scored[p_rows]]
-    if s.prophet == "auto":
-        # The budget buys a fixed number of series (highest volume first), so which series get
-        # prophet never depends on how fast the machine happens to be: same input, same output.
-        p_rows = p_rows[: prophet_series_for_budget(s, len(bt.ends))]
-    if len(p_rows):
-        say(f"prophet backtest on {len(p_rows)} series")
-        tasks = _tasks(p_rows, panel, ds, disc_all, [(e, hb) for e in bt.ends], s)
-        res = run_prophet(tasks, s.n_jobs, None, progress)
-        done = np.array(sorted(res), dtype=int)
-        if len(done):
-            fcs = [np.vstack([res[i][r] for i in done]) for r in range(len(bt.ends))]
-            btm.add_score(bt, "prophet", done, panel.y, fcs)
-            btm.add_prophet_combos(bt, members, done, fcs, panel.y)
-
-    chosen, _ = btm.choose(bt, n)
-    model = np.where(status != "", status, np.where(chosen == "", "mean", chosen)).astype(object)
-    fc = _stat_forecasts(model, y_adj, fut_factor, hz, m)
-    p_final = np.nonzero(np.isin(model, ["prophet", *btm.PROPHET_COMBOS]))[0]
-    if len(p_final):
-        say(f"prophet final fit on {len(p_final)} series")
-        tasks = _tasks(p_final, panel, ds, disc_all, [(t, hz)], s)
-        res = run_prophet(tasks, s.n_jobs, None, None)
-        for i in p_final:
-            f = res.get(int(i), [np.full(hz, np.nan)])[0]
-            if model[i] in btm.PROPHET_COMBOS:
-                if np.isfinite(f).all():
-                    stat = btm.members_forecast(y_adj[[i]], hz, m)[:, 0] * fut_factor[i]
-                    fc[i] = btm.PROPHET_COMBOS[model[i]](np.vstack([stat, f[None]]), axis=0)
-                else:  # failed final fit: the same combination without prophet (in fc)
-                    model[i] = btm.WITHOUT_PROPHET[model[i]]
-                continue
-            if not np.isfinite(f).all():  # failed final fit: fall back to ETS
-                f = btm.STAT_MODELS["ets"](y_adj[[i]], hz, m)[0] * fut_factor[i]
-                model[i] = "ets"
-            fc[i] = f
-    fc = np.clip(np.nan_to_num(fc), 0.0, None)
-
-    resid = np.full((n, max(len(bt.ends) * hb, 1)), np.nan)
-    for name, sc in bt.scores.items():
-        rows = np.nonzero(model == name)[0]
-        resid[rows, : sc.residuals.shape[1]] = sc.residuals[rows]
-    sig = sigma(resid, y_adj, hb, hz)
-    off = status != ""
+    x = _prepare(history, items, promotions, as_of, settings, say)
+    bt = _backtest(x, settings, say, progress)
+    model, fc = _final_forecasts(x, bt, settings, say)
+    sig = _forecast_sigma(x, bt, model, settings)
+    off = x.status != ""  # inactive and terminated items: no demand, no error
     fc[off], sig[off] = 0.0, 0.0
-    lo, hi = bounds(fc, sig, s.interval_level)
-
+    lo, hi = bounds(fc, sig, settings.interval_level)
     return ForecastResult(
-        _forecast_frame(panel.keys, future, fc, lo, hi, sig, model),
-        _accuracy_frame(panel.keys, bt, model, classes),
+        _forecast_frame(x.panel.keys, x.future, fc, lo, hi, sig, model),
+        _accuracy_frame(x.panel.keys, bt, model, x.classes),
     )
 
 

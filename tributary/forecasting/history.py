@@ -2,62 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from tributary.periods import floor_periods, period_days, shift_period
+
 KEYS = ["account_id", "item_code", "location"]
-PERIOD_DAYS_FIXED = {"day": 1, "week": 7}
-
-
-def period_floor(day: pd.Timestamp, period: str) -> pd.Timestamp:
-    """Start of the period containing `day` (weeks start on Monday, like DuckDB date_trunc)."""
-    day = pd.Timestamp(day).normalize()
-    if period == "day":
-        return day
-    if period == "week":
-        return day - pd.Timedelta(days=day.weekday())
-    return day.replace(day=1)
-
-
-def floor_periods(values: pd.Series, period: str) -> pd.Series:
-    """Vectorized period_floor of a date/datetime column (datetime64 result)."""
-    d = pd.to_datetime(values).dt.normalize()
-    if period == "week":
-        return d - pd.to_timedelta(d.dt.weekday, unit="D")
-    if period == "month":
-        return d.dt.to_period("M").dt.to_timestamp()
-    return d
-
-
-def shift_period(start: pd.Timestamp, period: str, n: int) -> pd.Timestamp:
-    """The period start `n` periods after `start` (negative n goes back)."""
-    if period == "month":
-        return pd.Timestamp(start) + pd.DateOffset(months=n)
-    return pd.Timestamp(start) + pd.Timedelta(days=n * PERIOD_DAYS_FIXED[period])
-
-
-def period_days(starts: pd.Series | pd.DatetimeIndex, period: str) -> np.ndarray:
-    """Number of days in each period."""
-    if period == "month":
-        return np.asarray(pd.DatetimeIndex(starts).days_in_month, dtype=float)
-    return np.full(len(starts), float(PERIOD_DAYS_FIXED[period]))
-
-
-def first_forecast_period(as_of: dt.date, period: str) -> pd.Timestamp:
-    """The first forecast period: the one that starts after the last complete period at as_of.
-
-    A period is complete when as_of is on or after its last day; so with as_of on a period's last
-    day the forecast starts with the next period, otherwise with the period containing as_of
-    (whose partial history is not used).
-    """
-    current = period_floor(pd.Timestamp(as_of), period)
-    next_start = shift_period(current, period, 1)
-    if pd.Timestamp(as_of).normalize() >= next_start - pd.Timedelta(days=1):
-        return next_start
-    return current
 
 
 @dataclass

@@ -31,8 +31,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from tributary.scopes import MASTER_ID
+
 OVERRIDES_FILE = "overrides.csv"
-MASTER_SCOPE = "master"
 COLUMNS = [
     "account_id",
     "item_code",
@@ -359,7 +360,7 @@ def master_child_changes(
     it itself, so it never waits for, or reads a half-old copy of, the child's own files.
     ``item_map(child)`` is the child's item map, if any (see ``child_changes_for_master``).
     """
-    children = sorted({o.account_id for o in overrides} - {MASTER_SCOPE})
+    children = sorted({o.account_id for o in overrides} - {MASTER_ID})
     if not children:
         return None
     return pd.concat(

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from tributary.config import PERIODS, PROPHET_MODES, Master
+from tributary.config import PROPHET_MODES, Master
+from tributary.periods import MEAN_PERIOD_DAYS, PERIODS
 
 DEFAULT_SEASON = {"day": 7, "week": 52, "month": 12}
-NOMINAL_PERIOD_DAYS = {"day": 1.0, "week": 7.0, "month": 30.4375}
 DEFAULT_LEAD_TIME_DAYS = 30.0  # as the planner defaults it
 
 
@@ -24,7 +24,7 @@ def consumed_periods(
 
     Missing values take the planner's defaults (30 days lead time, one period order cycle).
     """
-    days = NOMINAL_PERIOD_DAYS[period]
+    days = MEAN_PERIOD_DAYS[period]
     lt = pd.to_numeric(pd.Series(lead_time_days, dtype=float), errors="coerce")
     oc = pd.to_numeric(pd.Series(order_cycle_days, dtype=float), errors="coerce")
     if lt.empty:

@@ -21,14 +21,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from tributary.periods import MEAN_PERIOD_DAYS, check_period, shift_period
+
 KEYS = ["account_id", "item_code", "location"]
-MEAN_PERIOD_DAYS = {"day": 1.0, "week": 7.0, "month": 365.25 / 12}
-
-
-def _shift(start: pd.Timestamp, period: str, n: int) -> pd.Timestamp:
-    if period == "month":
-        return pd.Timestamp(start) + pd.DateOffset(months=n)
-    return pd.Timestamp(start) + pd.Timedelta(days=n * int(MEAN_PERIOD_DAYS[period]))
 
 
 @dataclass
@@ -122,8 +117,7 @@ def build_grid(items: pd.DataFrame, forecast: pd.DataFrame, as_of: dt.date, peri
     Items without forecast rows get zero demand and zero error; forecast rows of other items are
     ignored. Missing periods inside the grid count as zero.
     """
-    if period not in MEAN_PERIOD_DAYS:
-        raise ValueError(f"period must be one of {tuple(MEAN_PERIOD_DAYS)}, not {period!r}")
+    check_period(period)
     if "forecast_hi" in forecast and not {"sigma", "forecast_sigma"} & set(forecast.columns):
         raise ValueError(
             "the forecast has forecast_hi but no forecast_sigma (or sigma) column: the planner "
@@ -138,8 +132,8 @@ def build_grid(items: pd.DataFrame, forecast: pd.DataFrame, as_of: dt.date, peri
     first, last = starts.min(), starts.max()
     grid_starts = [first]
     while grid_starts[-1] < last:
-        grid_starts.append(_shift(grid_starts[-1], period, 1))
-    grid_starts.append(_shift(grid_starts[-1], period, 1))
+        grid_starts.append(shift_period(grid_starts[-1], period, 1))
+    grid_starts.append(shift_period(grid_starts[-1], period, 1))
     bounds = pd.DatetimeIndex(grid_starts)
     a = ((bounds - t0) / pd.Timedelta(days=1)).to_numpy(dtype=float)
     length = np.diff(a)

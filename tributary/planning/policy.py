@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
+from tributary.outputs import ORDER_PLAN_SCHEMA
 from tributary.planning import dates
 from tributary.planning.constraints import apply_containers, apply_group_minimums
 from tributary.planning.grid import Grid, build_grid
@@ -228,26 +229,9 @@ def shelf_life_cap(items: pd.DataFrame, grid: Grid, rows: np.ndarray) -> np.ndar
     return np.where(np.isnan(life), np.nan, cap)
 
 
-PLAN_COLUMNS = [
-    "account_id",
-    "item_code",
-    "location",
-    "on_hand",
-    "on_order",
-    "backorders",
-    "lead_time_days",
-    "order_cycle_days",
-    "demand_over_lead_time",
-    "safety_stock",
-    "reorder_point",
-    "order_up_to",
-    "order_qty",
-    "order_value",
-    "next_order_date",
-    "expected_delivery_date",
-    "projected_stockout_date",
-    "supplier_code",
-]
+# The order_plan columns in warehouse order, from the Parquet schema (the source of truth);
+# account_id, the lake's partition key rather than a file column, leads.
+PLAN_COLUMNS = ["account_id", *ORDER_PLAN_SCHEMA.names]
 
 
 def order_plan_frame(
@@ -258,7 +242,8 @@ def order_plan_frame(
     rows: np.ndarray,
     events: pd.DataFrame,
 ) -> pd.DataFrame:
-    """The order_plan rows (columns PLAN_COLUMNS, then extras) for `items` aligned with `rows`.
+    """The order_plan rows for `items` aligned with `rows`: the PLAN_COLUMNS it has, in that
+    order, then extras.
 
     events: receipts (item = position in `items`, offset, qty) for the projected stockout.
     order_value = order_qty x inventory_value_per_unit (account currency), else purchase price.
@@ -305,8 +290,10 @@ def order_plan_frame(
         "volume_per_unit",
     ):
         out[col] = items[col].to_numpy() if col in items else None
+    # transfer_in_qty, a PLAN_COLUMNS column, is added by the caller (plan.plan_scope)
+    first = [c for c in PLAN_COLUMNS if c in out.columns]
     extras = [c for c in out.columns if c not in PLAN_COLUMNS]
-    return out[PLAN_COLUMNS + extras]
+    return out[first + extras]
 
 
 def plan_items(

@@ -16,6 +16,7 @@ from typing import Any
 import duckdb
 
 from tributary.report.risk import AT_RISK_SQL
+from tributary.scopes import CHILD_ROLE, MASTER_ROLE
 
 Row = dict[str, Any]
 ItemKey = tuple[str, str]  # (item_code, location)
@@ -112,7 +113,7 @@ def overview(con: duckdb.DuckDBPyConnection, account: Row, all_accounts: list[Ro
         f"select count(*) as n from marts.order_plan where account_id = ? and {AT_RISK_SQL}",
         [scope],
     )[0]["n"]
-    rejected_key = "source_account_id" if account["role"] == "master" else "account_id"
+    rejected_key = "source_account_id" if account["role"] == MASTER_ROLE else "account_id"
     return Overview(
         account=account,
         summary=summary[0] if summary else None,
@@ -153,8 +154,8 @@ def overview(con: duckdb.DuckDBPyConnection, account: Row, all_accounts: list[Ro
             "group by all order by items desc, model",
             [scope],
         ),
-        children=[row for row in all_accounts if row["role"] == "child"]
-        if account["role"] == "master"
+        children=[row for row in all_accounts if row["role"] == CHILD_ROLE]
+        if account["role"] == MASTER_ROLE
         else [],
     )
 
