@@ -15,8 +15,6 @@ import argparse
 import os
 import re
 import shutil
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -24,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from tributary_cli import start_tributary
 
 STAGES = {
     "load": "loads",
@@ -164,14 +163,9 @@ class Sampler(threading.Thread):
 
 
 def run(home: Path, workers: int) -> tuple[float, dict[str, float], Sampler, int]:
-    tributary = Path(sys.executable).parent / "tributary"
+    """(wall seconds, first and last second of each stage, the sampler, exit code) of one run."""
     started = time.perf_counter()
-    process = subprocess.Popen(
-        [str(tributary), "run", "--home", str(home), "--workers", str(workers)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    process = start_tributary("run", "--home", home, "--workers", workers)
     sampler = Sampler(process.pid)
     sampler.start()
     first: dict[str, float] = {}

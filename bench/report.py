@@ -25,8 +25,7 @@ import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from pipeline import generate  # noqa: E402
-
-TRIBUTARY = Path(sys.executable).parent / "tributary"
+from tributary_cli import TRIBUTARY, start_tributary  # noqa: E402
 
 
 def prepare(home: Path, accounts: int, items: int, days: int) -> None:
@@ -45,12 +44,7 @@ def prepare(home: Path, accounts: int, items: int, days: int) -> None:
 def timed_report(home: Path, out: Path) -> tuple[float, int, str]:
     """(wall seconds, peak RSS bytes, last line) of one `tributary report` process."""
     started = time.perf_counter()
-    process = subprocess.Popen(
-        [str(TRIBUTARY), "report", "--home", str(home), "--out", str(out)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    process = start_tributary("report", "--home", home, "--out", out)
     assert process.stdout is not None
     output = process.stdout.read()
     _, status, usage = os.wait4(process.pid, 0)

@@ -216,6 +216,7 @@ def test_demo_files_and_warehouse_stay_in_the_home(demo):
             "batches",
             "bom",
             "channels",
+            "item_map",
             "items",
             "orders_to_receive",
             "orders_to_ship",

@@ -419,78 +419,81 @@ def parse_config(text: str, source: str = "accounts.yaml") -> Config:
     # "master" here is the accounts.yaml block holding the group's settings, a config key; the
     # master's account id (the scope, `account_id` in the marts) is tributary.scopes.MASTER_ID.
     _check_keys(data, {"master", "accounts"}, f"{source}: top level")
-
-    master = None
-    if data.get("master") is not None:
-        raw = data["master"]
-        if not isinstance(raw, dict):
-            raise ConfigError(f"{source}: `master` must be a mapping")
-        _check_keys(raw, MASTER_KEYS, f"{source}: master")
-        master = Master(
-            name=str(raw.get("name", "Master")),
-            period=str(raw.get("period", "week")),
-            currency=str(raw.get("currency", "USD")),
-            service_level=_number(
-                raw.get("service_level", 0.95), float, source, "master.service_level"
-            ),
-            horizon_periods=(
-                _number(raw["horizon_periods"], int, source, "master.horizon_periods")
-                if raw.get("horizon_periods") is not None
-                else None
-            ),
-            as_of=_parse_date(raw.get("as_of"), f"{source}: master.as_of"),
-            forecast=_parse_forecast(raw.get("forecast"), source),
-            items_file=str(raw["items_file"]) if raw.get("items_file") else None,
-            exchange_rates=str(raw["exchange_rates"]) if raw.get("exchange_rates") else None,
-            kpi=_parse_kpi(raw.get("kpi"), source),
-            load_checks=_parse_load_checks(raw.get("load_checks"), source),
-        )
-
-    accounts = []
-    for index, raw in enumerate(data.get("accounts") or [], start=1):
-        where = f"{source}: accounts[{index}]"
-        if not isinstance(raw, dict):
-            raise ConfigError(f"{where}: each account must be a mapping")
-        if "accounts" in raw or "children" in raw:
-            raise ConfigError(
-                f"{where} ({raw.get('id')}): a child account cannot hold children; "
-                "add every connection to the master"
-            )
-        for required in ("id", "connection"):
-            if required not in raw:
-                raise ConfigError(f"{where}: missing `{required}`")
-        _check_keys(raw, ACCOUNT_KEYS, f"{where} ({raw['id']})")
-        conn = raw["connection"] or {}
-        if not isinstance(conn, dict):
-            raise ConfigError(f"{where}: `connection` must be a mapping")
-        columns = conn.get("columns") or {}
-        if not isinstance(columns, dict):
-            raise ConfigError(f"{where}: connection.columns must map a header to a column")
-        conn_type = str(conn.get("type", "csv"))
-        _check_connection_keys(conn, conn_type, f"{where} ({raw['id']})")
-        queries = conn.get("queries") or {}
-        if not isinstance(queries, dict):
-            raise ConfigError(
-                f"{where} ({raw['id']}): connection.queries must map each piece to one SQL query"
-            )
-        accounts.append(
-            Account(
-                id=str(raw["id"]),
-                name=str(raw.get("name", raw["id"])),
-                currency=str(raw.get("currency", master.currency if master else "USD")),
-                connection=Connection(
-                    type=conn_type,
-                    path=str(conn.get("path") or ""),
-                    date_format=conn.get("date_format"),
-                    columns={str(k): str(v) for k, v in columns.items()},
-                    url_env=str(conn.get("url_env") or ""),
-                    queries={str(k): ("" if v is None else str(v)) for k, v in queries.items()},
-                ),
-            )
-        )
+    master = _parse_master(data["master"], source) if data.get("master") is not None else None
+    accounts = [
+        _parse_account(raw, f"{source}: accounts[{index}]", master)
+        for index, raw in enumerate(data.get("accounts") or [], start=1)
+    ]
     config = Config(master=master, accounts=accounts)
     validate_config(config, source)
     return config
+
+
+def _parse_master(raw: Any, source: str) -> Master:
+    """The `master:` block, with its defaults."""
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: `master` must be a mapping")
+    _check_keys(raw, MASTER_KEYS, f"{source}: master")
+    return Master(
+        name=str(raw.get("name", "Master")),
+        period=str(raw.get("period", "week")),
+        currency=str(raw.get("currency", "USD")),
+        service_level=_number(
+            raw.get("service_level", 0.95), float, source, "master.service_level"
+        ),
+        horizon_periods=(
+            _number(raw["horizon_periods"], int, source, "master.horizon_periods")
+            if raw.get("horizon_periods") is not None
+            else None
+        ),
+        as_of=_parse_date(raw.get("as_of"), f"{source}: master.as_of"),
+        forecast=_parse_forecast(raw.get("forecast"), source),
+        items_file=str(raw["items_file"]) if raw.get("items_file") else None,
+        exchange_rates=str(raw["exchange_rates"]) if raw.get("exchange_rates") else None,
+        kpi=_parse_kpi(raw.get("kpi"), source),
+        load_checks=_parse_load_checks(raw.get("load_checks"), source),
+    )
+
+
+def _parse_account(raw: Any, where: str, master: Master | None) -> Account:
+    """One entry of `accounts:` and its connection; `where` names the entry in errors."""
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: each account must be a mapping")
+    if "accounts" in raw or "children" in raw:
+        raise ConfigError(
+            f"{where} ({raw.get('id')}): a child account cannot hold children; "
+            "add every connection to the master"
+        )
+    for required in ("id", "connection"):
+        if required not in raw:
+            raise ConfigError(f"{where}: missing `{required}`")
+    _check_keys(raw, ACCOUNT_KEYS, f"{where} ({raw['id']})")
+    conn = raw["connection"] or {}
+    if not isinstance(conn, dict):
+        raise ConfigError(f"{where}: `connection` must be a mapping")
+    columns = conn.get("columns") or {}
+    if not isinstance(columns, dict):
+        raise ConfigError(f"{where}: connection.columns must map a header to a column")
+    conn_type = str(conn.get("type", "csv"))
+    _check_connection_keys(conn, conn_type, f"{where} ({raw['id']})")
+    queries = conn.get("queries") or {}
+    if not isinstance(queries, dict):
+        raise ConfigError(
+            f"{where} ({raw['id']}): connection.queries must map each piece to one SQL query"
+        )
+    return Account(
+        id=str(raw["id"]),
+        name=str(raw.get("name", raw["id"])),
+        currency=str(raw.get("currency", master.currency if master else "USD")),
+        connection=Connection(
+            type=conn_type,
+            path=str(conn.get("path") or ""),
+            date_format=conn.get("date_format"),
+            columns={str(k): str(v) for k, v in columns.items()},
+            url_env=str(conn.get("url_env") or ""),
+            queries={str(k): ("" if v is None else str(v)) for k, v in queries.items()},
+        ),
+    )
 
 
 def validate_config(config: Config, source: str = "accounts.yaml") -> None:

@@ -194,68 +194,29 @@ def load_account(
         raise AccountLoadError(account_id, f"{unconvertible} (previous data kept)")
     try:
         source = open_source(home, account)
-        if (
-            not force
-            and previous is not None
-            and previous.status == "ok"
-            and previous.load_id == source.load_id
-            and lake.has_data(account_id)
-        ):
+        if not force and _lake_holds(lake, account_id, previous, source.load_id):
             # Same input, same settings, same rules: the lake already holds this load.
-            return LoadReport(
-                account_id=account_id,
-                load_id=previous.load_id,
-                rows_loaded=previous.rows_loaded,
-                rows_rejected=previous.rows_rejected,
-                seconds=time.perf_counter() - started,
-                unchanged=True,
-                warnings=(previous.warnings or "").splitlines(),
-            )
+            return _unchanged_report(account_id, previous, started)
         load_id, results, warnings = validate_account(
             home, account, progress, source, checks.max_abs_value
         )
-    except UnreadableFile as exc:
-        _record_failure(lake, account_id, str(exc))
-        raise AccountLoadError(account_id, f"{exc} (previous data kept)") from exc
-    except SourceUnavailable as exc:
-        _record_failure(lake, account_id, str(exc))
-        raise TransientAccountLoadError(
-            account_id, f"{exc} (previous data kept; a later attempt may succeed)"
-        ) from exc
-    except Exception as exc:  # noqa: BLE001 - any other failure still marks the account stale
-        message = f"unexpected error while reading: {type(exc).__name__}: {exc}"
-        _record_failure(lake, account_id, message)
-        raise AccountLoadError(account_id, f"{message} (previous data kept)") from exc
+    except Exception as exc:  # noqa: BLE001 - any failure to read marks the account stale
+        raise _read_failure(lake, account_id, exc) from exc
 
-    rows_loaded = sum(len(r.frame) for r in results.values())
-    rows_rejected = sum(r.rows_rejected for r in results.values())
-    per_piece = {name: (len(r.frame), r.rows_rejected) for name, r in results.items()}
-    unchanged = (
-        previous is not None
-        and previous.load_id == load_id
-        and previous.status == "ok"
-        and lake.has_data(account_id)
-    )
-    if not unchanged and not accept_drop:
-        held = _held_back(lake, account_id, results, checks.max_transactions_drop)
+    unchanged = _lake_holds(lake, account_id, previous, load_id)
+    if not unchanged:
+        held = not accept_drop and _held_back(
+            lake, account_id, results, checks.max_transactions_drop
+        )
         if held:
             _record_failure(lake, account_id, held)
             raise HeldLoadError(account_id, held)
-    if not unchanged:
-        rejected = [r.rejected for r in results.values() if len(r.rejected)]
-        tables: dict[str, pd.DataFrame] = {name: r.frame for name, r in results.items()}
-        tables[REJECTED] = (
-            pd.concat(rejected, ignore_index=True).assign(load_id=load_id) if rejected else None
-        )
-        try:
-            lake.replace_account(account_id, load_id, tables)
-        except Exception as exc:  # noqa: BLE001 - disk full, permissions, a bad value: all stale
-            message = f"writing the lake failed: {type(exc).__name__}: {exc}"
-            _record_failure(lake, account_id, message)
-            raise AccountLoadError(account_id, f"{message} (previous data kept)") from exc
+        _replace_in_lake(lake, account_id, load_id, results)
         loaded_at = datetime.now().replace(microsecond=0)
     else:
         loaded_at = previous.last_loaded_at
+    rows_loaded = sum(len(r.frame) for r in results.values())
+    rows_rejected = sum(r.rows_rejected for r in results.values())
     lake.write_status(
         account_id,
         LoadStatus(
@@ -274,9 +235,64 @@ def load_account(
         rows_rejected=rows_rejected,
         seconds=time.perf_counter() - started,
         unchanged=unchanged,
-        per_piece=per_piece,
+        per_piece={name: (len(r.frame), r.rows_rejected) for name, r in results.items()},
         warnings=warnings,
     )
+
+
+def _lake_holds(lake: Lake, account_id: str, previous: LoadStatus | None, load_id: str) -> bool:
+    """Whether the lake already holds this load of the account, complete and ok."""
+    return (
+        previous is not None
+        and previous.status == "ok"
+        and previous.load_id == load_id
+        and lake.has_data(account_id)
+    )
+
+
+def _unchanged_report(account_id: str, previous: LoadStatus, started: float) -> LoadReport:
+    """The report of a load skipped because the lake already holds it."""
+    return LoadReport(
+        account_id=account_id,
+        load_id=previous.load_id,
+        rows_loaded=previous.rows_loaded,
+        rows_rejected=previous.rows_rejected,
+        seconds=time.perf_counter() - started,
+        unchanged=True,
+        warnings=(previous.warnings or "").splitlines(),
+    )
+
+
+def _read_failure(lake: Lake, account_id: str, exc: Exception) -> AccountLoadError:
+    """Record a failure to read the account and return the error to raise (transient or not)."""
+    if isinstance(exc, UnreadableFile):
+        _record_failure(lake, account_id, str(exc))
+        return AccountLoadError(account_id, f"{exc} (previous data kept)")
+    if isinstance(exc, SourceUnavailable):
+        _record_failure(lake, account_id, str(exc))
+        return TransientAccountLoadError(
+            account_id, f"{exc} (previous data kept; a later attempt may succeed)"
+        )
+    message = f"unexpected error while reading: {type(exc).__name__}: {exc}"
+    _record_failure(lake, account_id, message)
+    return AccountLoadError(account_id, f"{message} (previous data kept)")
+
+
+def _replace_in_lake(
+    lake: Lake, account_id: str, load_id: str, results: dict[str, PieceResult]
+) -> None:
+    """Swap the account's pieces and rejected rows into the lake; a failure marks it stale."""
+    rejected = [r.rejected for r in results.values() if len(r.rejected)]
+    tables: dict[str, pd.DataFrame] = {name: r.frame for name, r in results.items()}
+    tables[REJECTED] = (
+        pd.concat(rejected, ignore_index=True).assign(load_id=load_id) if rejected else None
+    )
+    try:
+        lake.replace_account(account_id, load_id, tables)
+    except Exception as exc:  # noqa: BLE001 - disk full, permissions, a bad value: all stale
+        message = f"writing the lake failed: {type(exc).__name__}: {exc}"
+        _record_failure(lake, account_id, message)
+        raise AccountLoadError(account_id, f"{message} (previous data kept)") from exc
 
 
 def _held_back(

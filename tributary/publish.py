@@ -323,49 +323,11 @@ def publish_marts(
         sources = _read_sources(duck)
         if not sources:
             raise PublishError(f"{warehouse_path} has no tables in schema {SOURCE_SCHEMA}")
-        if tables is not None:
-            known = {source.name for source in sources}
-            unknown = sorted(set(tables) - known)
-            if unknown:
-                raise PublishError(
-                    f"no such mart(s): {', '.join(unknown)}; the warehouse has "
-                    f"{', '.join(sorted(known))}"
-                )
-            selected = [source for source in sources if source.name in set(tables)]
-        else:
-            selected = sources
-
-        account_roles: dict[str, str] = {}
-        if row_level_security:
-            for account_id in _account_ids(duck, sources):
-                role = account_role_name(account_id, account_role_prefix)
-                clash = next((a for a, r in account_roles.items() if r == role), None)
-                if clash is not None:
-                    raise PublishError(
-                        f"accounts {clash!r} and {account_id!r} map to the same role {role}"
-                    )
-                account_roles[account_id] = role
-
-        try:
-            conn = psycopg2.connect(_pg_dsn(pg_url))
-        except psycopg2.Error as exc:
-            raise PublishError(f"cannot connect to PostgreSQL: {exc}".strip()) from exc
-        try:
-            with tempfile.TemporaryDirectory(prefix="tributary-publish-") as scratch:
-                report = _publish(
-                    duck, conn, Path(scratch), selected, schema, bi_role, account_roles, say
-                )
-        except (psycopg2.Error, duckdb.Error) as exc:
-            _rollback(conn)
-            message = (getattr(exc, "pgerror", None) or str(exc)).strip()
-            raise PublishError(
-                f"publishing to PostgreSQL schema {schema} failed, nothing was changed: {message}"
-            ) from exc
-        except BaseException:
-            _rollback(conn)
-            raise
-        finally:
-            conn.close()
+        selected = _select_sources(sources, tables)
+        account_roles = (
+            _account_roles(duck, sources, account_role_prefix) if row_level_security else {}
+        )
+        report = _publish_or_roll_back(duck, pg_url, selected, schema, bi_role, account_roles, say)
     finally:
         duck.close()
 
@@ -375,6 +337,63 @@ def publish_marts(
         f"in {report.seconds:.1f}s (swap {report.swap_seconds * 1000:.0f} ms)"
     )
     return report
+
+
+def _select_sources(sources: list[_Source], tables: list[str] | None) -> list[_Source]:
+    """The marts named in `tables` (all when None); an unknown name is an error."""
+    if tables is None:
+        return sources
+    known = {source.name for source in sources}
+    unknown = sorted(set(tables) - known)
+    if unknown:
+        raise PublishError(
+            f"no such mart(s): {', '.join(unknown)}; the warehouse has {', '.join(sorted(known))}"
+        )
+    return [source for source in sources if source.name in set(tables)]
+
+
+def _account_roles(
+    duck: duckdb.DuckDBPyConnection, sources: list[_Source], prefix: str
+) -> dict[str, str]:
+    """Each child account's row-level-security role; two accounts on one role are an error."""
+    account_roles: dict[str, str] = {}
+    for account_id in _account_ids(duck, sources):
+        role = account_role_name(account_id, prefix)
+        clash = next((a for a, r in account_roles.items() if r == role), None)
+        if clash is not None:
+            raise PublishError(f"accounts {clash!r} and {account_id!r} map to the same role {role}")
+        account_roles[account_id] = role
+    return account_roles
+
+
+def _publish_or_roll_back(
+    duck: duckdb.DuckDBPyConnection,
+    pg_url: str,
+    sources: list[_Source],
+    schema: str,
+    bi_role: str | None,
+    account_roles: dict[str, str],
+    say: Progress,
+) -> PublishReport:
+    """Connect and publish in one transaction, rolled back (as a PublishError) on any failure."""
+    try:
+        conn = psycopg2.connect(_pg_dsn(pg_url))
+    except psycopg2.Error as exc:
+        raise PublishError(f"cannot connect to PostgreSQL: {exc}".strip()) from exc
+    try:
+        with tempfile.TemporaryDirectory(prefix="tributary-publish-") as scratch:
+            return _publish(duck, conn, Path(scratch), sources, schema, bi_role, account_roles, say)
+    except (psycopg2.Error, duckdb.Error) as exc:
+        _rollback(conn)
+        message = (getattr(exc, "pgerror", None) or str(exc)).strip()
+        raise PublishError(
+            f"publishing to PostgreSQL schema {schema} failed, nothing was changed: {message}"
+        ) from exc
+    except BaseException:
+        _rollback(conn)
+        raise
+    finally:
+        conn.close()
 
 
 def _rollback(conn) -> None:
@@ -413,103 +432,17 @@ def _publish(
     # 1. Load every table into a staging table, invisible to others until commit.
     staged: list[tuple[_Source, str, PublishedTable]] = []
     for number, source in enumerate(sources):
-        table_started = time.perf_counter()
         staging = f"_tributary_staging_{token}_{number}"
-        staging_id = sql.Identifier(schema, staging)
-        cur.execute(
-            sql.SQL("CREATE TABLE {} ({})").format(
-                staging_id,
-                sql.SQL(", ").join(
-                    sql.SQL("{} {}").format(sql.Identifier(name), sql.SQL(pg))
-                    for name, _, pg in source.columns
-                ),
-            )
-        )
-        csv_path = scratch / f"{number}.csv"
-        selects = ", ".join(
-            _export_expression(name, duck_type, pg) for name, duck_type, pg in source.columns
-        )
-        exported = duck.execute(
-            f"COPY (SELECT {selects} FROM {SOURCE_SCHEMA}.{_duck_ident(source.name)}) "
-            f"TO '{csv_path.as_posix().replace(chr(39), chr(39) * 2)}' (FORMAT csv, HEADER false)"
-        ).fetchone()
-        rows = int(exported[0]) if exported else 0
-        with csv_path.open("rb") as handle:
-            cur.copy_expert(
-                sql.SQL("COPY {} ({}) FROM STDIN WITH (FORMAT csv)")
-                .format(
-                    staging_id,
-                    sql.SQL(", ").join(sql.Identifier(name) for name, _, _ in source.columns),
-                )
-                .as_string(conn),
-                handle,
-                size=1 << 20,
-            )
-        csv_path.unlink()
-        if source.has_account_id:
-            cur.execute(
-                sql.SQL("CREATE INDEX {} ON {} (account_id)").format(
-                    sql.Identifier(f"{staging}_account_id"), staging_id
-                )
-            )
-        cur.execute(sql.SQL("ANALYZE {}").format(staging_id))
-        published = PublishedTable(
-            name=source.name,
-            rows=rows,
-            columns={name: pg for name, _, pg in source.columns},
-            row_level_security=bool(account_roles) and source.has_account_id,
-            seconds=time.perf_counter() - table_started,
-        )
+        rls = bool(account_roles) and source.has_account_id
+        published = _stage_table(duck, cur, scratch / f"{number}.csv", source, schema, staging, rls)
         staged.append((source, staging, published))
-        say(f"{source.name}: {rows} rows staged in {published.seconds:.2f}s")
+        say(f"{source.name}: {published.rows} rows staged in {published.seconds:.2f}s")
 
     # 2. Swap: drop each old table and rename the staged one into place, grants and policies.
     swap_started = time.perf_counter()
     for source, staging, published in staged:
-        table = sql.Identifier(schema, source.name)
-        cur.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(table))
-        cur.execute(
-            sql.SQL("ALTER TABLE {} RENAME TO {}").format(
-                sql.Identifier(schema, staging), sql.Identifier(source.name)
-            )
-        )
-        if source.has_account_id:
-            cur.execute(
-                sql.SQL("ALTER INDEX {} RENAME TO {}").format(
-                    sql.Identifier(schema, f"{staging}_account_id"),
-                    sql.Identifier(_index_name(source.name)),
-                )
-            )
-        if bi_role:
-            cur.execute(sql.SQL("GRANT SELECT ON {} TO {}").format(table, sql.Identifier(bi_role)))
-        if published.row_level_security:
-            cur.execute(sql.SQL("ALTER TABLE {} ENABLE ROW LEVEL SECURITY").format(table))
-            if bi_role:
-                cur.execute(
-                    sql.SQL(
-                        "CREATE POLICY bi_full_access ON {} AS PERMISSIVE FOR SELECT TO {} "
-                        "USING (true)"
-                    ).format(table, sql.Identifier(bi_role))
-                )
-            for account_id, role in account_roles.items():
-                cur.execute(sql.SQL("GRANT SELECT ON {} TO {}").format(table, sql.Identifier(role)))
-                cur.execute(
-                    sql.SQL(
-                        "CREATE POLICY {} ON {} AS PERMISSIVE FOR SELECT TO {} "
-                        "USING (account_id = {})"
-                    ).format(
-                        sql.Identifier(role), table, sql.Identifier(role), sql.Literal(account_id)
-                    )
-                )
-        cur.execute(
-            sql.SQL("COMMENT ON TABLE {} IS {}").format(
-                table,
-                sql.Literal(
-                    f"Published by Tributary from warehouse schema {SOURCE_SCHEMA} "
-                    f"({published.rows} rows)"
-                ),
-            )
-        )
+        _swap_in_table(cur, schema, source, staging)
+        _grant_table(cur, sql.Identifier(schema, source.name), published, bi_role, account_roles)
     for role in ([bi_role] if bi_role else []) + list(account_roles.values()):
         cur.execute(sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(target, sql.Identifier(role)))
     conn.commit()
@@ -522,6 +455,116 @@ def _publish(
         account_roles=dict(account_roles),
         roles_created=roles_created,
         swap_seconds=swap_seconds,
+    )
+
+
+def _stage_table(
+    duck: duckdb.DuckDBPyConnection,
+    cur,
+    csv_path: Path,
+    source: _Source,
+    schema: str,
+    staging: str,
+    row_level_security: bool,
+) -> PublishedTable:
+    """Create the staging table, COPY the mart into it through a CSV file, index and analyze."""
+    table_started = time.perf_counter()
+    staging_id = sql.Identifier(schema, staging)
+    cur.execute(
+        sql.SQL("CREATE TABLE {} ({})").format(
+            staging_id,
+            sql.SQL(", ").join(
+                sql.SQL("{} {}").format(sql.Identifier(name), sql.SQL(pg))
+                for name, _, pg in source.columns
+            ),
+        )
+    )
+    selects = ", ".join(
+        _export_expression(name, duck_type, pg) for name, duck_type, pg in source.columns
+    )
+    exported = duck.execute(
+        f"COPY (SELECT {selects} FROM {SOURCE_SCHEMA}.{_duck_ident(source.name)}) "
+        f"TO '{csv_path.as_posix().replace(chr(39), chr(39) * 2)}' (FORMAT csv, HEADER false)"
+    ).fetchone()
+    rows = int(exported[0]) if exported else 0
+    with csv_path.open("rb") as handle:
+        cur.copy_expert(
+            sql.SQL("COPY {} ({}) FROM STDIN WITH (FORMAT csv)")
+            .format(
+                staging_id,
+                sql.SQL(", ").join(sql.Identifier(name) for name, _, _ in source.columns),
+            )
+            .as_string(cur),
+            handle,
+            size=1 << 20,
+        )
+    csv_path.unlink()
+    if source.has_account_id:
+        cur.execute(
+            sql.SQL("CREATE INDEX {} ON {} (account_id)").format(
+                sql.Identifier(f"{staging}_account_id"), staging_id
+            )
+        )
+    cur.execute(sql.SQL("ANALYZE {}").format(staging_id))
+    return PublishedTable(
+        name=source.name,
+        rows=rows,
+        columns={name: pg for name, _, pg in source.columns},
+        row_level_security=row_level_security,
+        seconds=time.perf_counter() - table_started,
+    )
+
+
+def _swap_in_table(cur, schema: str, source: _Source, staging: str) -> None:
+    """Drop the published table and rename the staging table (and its index) into its place."""
+    cur.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(schema, source.name)))
+    cur.execute(
+        sql.SQL("ALTER TABLE {} RENAME TO {}").format(
+            sql.Identifier(schema, staging), sql.Identifier(source.name)
+        )
+    )
+    if source.has_account_id:
+        cur.execute(
+            sql.SQL("ALTER INDEX {} RENAME TO {}").format(
+                sql.Identifier(schema, f"{staging}_account_id"),
+                sql.Identifier(_index_name(source.name)),
+            )
+        )
+
+
+def _grant_table(
+    cur,
+    table: sql.Identifier,
+    published: PublishedTable,
+    bi_role: str | None,
+    account_roles: dict[str, str],
+) -> None:
+    """SELECT for the BI role, row-level security with one policy per account, and a comment."""
+    if bi_role:
+        cur.execute(sql.SQL("GRANT SELECT ON {} TO {}").format(table, sql.Identifier(bi_role)))
+    if published.row_level_security:
+        cur.execute(sql.SQL("ALTER TABLE {} ENABLE ROW LEVEL SECURITY").format(table))
+        if bi_role:
+            cur.execute(
+                sql.SQL(
+                    "CREATE POLICY bi_full_access ON {} AS PERMISSIVE FOR SELECT TO {} USING (true)"
+                ).format(table, sql.Identifier(bi_role))
+            )
+        for account_id, role in account_roles.items():
+            cur.execute(sql.SQL("GRANT SELECT ON {} TO {}").format(table, sql.Identifier(role)))
+            cur.execute(
+                sql.SQL(
+                    "CREATE POLICY {} ON {} AS PERMISSIVE FOR SELECT TO {} USING (account_id = {})"
+                ).format(sql.Identifier(role), table, sql.Identifier(role), sql.Literal(account_id))
+            )
+    cur.execute(
+        sql.SQL("COMMENT ON TABLE {} IS {}").format(
+            table,
+            sql.Literal(
+                f"Published by Tributary from warehouse schema {SOURCE_SCHEMA} "
+                f"({published.rows} rows)"
+            ),
+        )
     )
 
 

@@ -77,13 +77,7 @@ def build_report(
         accounts = data.accounts(con)
         # The planning date the marts were built for (one value, on every account row).
         as_of: date | None = next((a.get("as_of") for a in accounts if a.get("as_of")), None)
-        known = [a["account_id"] for a in accounts]
-        unknown = sorted(set(only or []) - set(known))
-        if unknown:
-            raise ReportError(
-                f"no account {', '.join(unknown)} in {warehouse}; accounts: {', '.join(known)}"
-            )
-        chosen = [a for a in accounts if not only or a["account_id"] in only]
+        chosen = _chosen_accounts(accounts, only, warehouse)
         overviews = {a["account_id"]: data.overview(con, a, accounts) for a in chosen}
         selections = {
             scope: data.item_selection(
@@ -96,33 +90,11 @@ def build_report(
             row["account_id"]: row for row in data.fetch(con, "select * from marts.kpi_summary")
         }
         _write(scratch / "index.html", pages.index_page(accounts, summaries, as_of, generated))
+        site = _Site(scratch, accounts, page_sets, now, generated)
         item_pages = 0
         for scope, view in overviews.items():
-            keys = selections[scope]
-            items = data.items(con, scope, keys)
-            list_rows = _list_rows(items)
-            pages_count = max(1, math.ceil(len(list_rows) / ITEMS_PER_LIST_PAGE))
-            folder = scratch / scope
-            _write(
-                folder / "index.html",
-                pages.overview_page(view, accounts, page_sets[scope], pages_count, now, generated),
-            )
-            for number in range(1, pages_count + 1):
-                chunk = list_rows[(number - 1) * ITEMS_PER_LIST_PAGE : number * ITEMS_PER_LIST_PAGE]
-                _write(
-                    folder / f"items-{number}.html",
-                    pages.list_page(scope, accounts, chunk, number, pages_count, generated),
-                )
-            for item in items:
-                others = {
-                    other: item.key in page_sets.get(other, set())
-                    for other in known
-                    if other != scope
-                }
-                _write(
-                    folder / "item" / f"{pages.slug(item.key)}.html",
-                    pages.item_page(scope, item, accounts, others, generated),
-                )
+            items = data.items(con, scope, selections[scope])
+            site.write_scope(scope, view, items)
             item_pages += len(items)
             progress(
                 f"[report] {scope}: overview, {len(items)} item pages, "
@@ -136,6 +108,63 @@ def build_report(
         at_risk={scope: view.at_risk_count for scope, view in overviews.items()},
         seconds=time.perf_counter() - started,
     )
+
+
+def _chosen_accounts(
+    accounts: list[data.Row], only: Sequence[str] | None, warehouse: Path
+) -> list[data.Row]:
+    """The accounts named in `only` (all when empty); an unknown name is a ReportError."""
+    known = [a["account_id"] for a in accounts]
+    unknown = sorted(set(only or []) - set(known))
+    if unknown:
+        raise ReportError(
+            f"no account {', '.join(unknown)} in {warehouse}; accounts: {', '.join(known)}"
+        )
+    return [a for a in accounts if not only or a["account_id"] in only]
+
+
+@dataclass
+class _Site:
+    """The report's scratch folder and what every scope's pages share."""
+
+    root: Path
+    accounts: list[data.Row]
+    page_sets: dict[str, set[data.ItemKey]]
+    now: datetime
+    generated: str
+
+    def write_scope(self, scope: str, view: data.Overview, items: list[data.ItemData]) -> None:
+        """One scope's overview, its pages of the item list and its item pages."""
+        list_rows = _list_rows(items)
+        pages_count = max(1, math.ceil(len(list_rows) / ITEMS_PER_LIST_PAGE))
+        folder = self.root / scope
+        _write(
+            folder / "index.html",
+            pages.overview_page(
+                view, self.accounts, self.page_sets[scope], pages_count, self.now, self.generated
+            ),
+        )
+        for number in range(1, pages_count + 1):
+            chunk = list_rows[(number - 1) * ITEMS_PER_LIST_PAGE : number * ITEMS_PER_LIST_PAGE]
+            _write(
+                folder / f"items-{number}.html",
+                pages.list_page(scope, self.accounts, chunk, number, pages_count, self.generated),
+            )
+        for item in items:
+            _write(
+                folder / "item" / f"{pages.slug(item.key)}.html",
+                pages.item_page(
+                    scope, item, self.accounts, self._others(scope, item.key), self.generated
+                ),
+            )
+
+    def _others(self, scope: str, key: data.ItemKey) -> dict[str, bool]:
+        """For every other account, whether it has a page for this item."""
+        return {
+            other["account_id"]: key in self.page_sets.get(other["account_id"], set())
+            for other in self.accounts
+            if other["account_id"] != scope
+        }
 
 
 def _list_rows(items: list[data.ItemData]) -> list[data.Row]:

@@ -179,7 +179,28 @@ def overview_page(
     now: datetime,
     generated: str,
 ) -> str:
-    account, summary = view.account, view.summary or {}
+    """One account's overview: load status, key figures, risks, classes, orders and children."""
+    scope = view.account["account_id"]
+    parts = [
+        _account_heading(view.account, now),
+        _key_figures(view),
+        _at_risk_section(view, item_pages),
+        _class_value_section(view),
+        _supplier_weeks(view),
+        _overstock_section(view),
+        _model_mix_section(view),
+        _rejected_section(view),
+        _children_section(view, now),
+        f'<h2>Item pages</h2><p><a href="items-1.html">{len(item_pages)} items</a> '
+        f"(at risk first, then A items by revenue; {pages_count} page(s) of the list).</p>",
+    ]
+    return page(
+        f"{scope}: planning overview", navigation(accounts, scope, 1), "".join(parts), generated
+    )
+
+
+def _account_heading(account: Row, now: datetime) -> str:
+    """The overview's title, load status and row counts, and the last error or stale children."""
     scope = account["account_id"]
     currency = account.get("currency") or ""
     status = account.get("load_status") or "unknown"
@@ -201,132 +222,130 @@ def overview_page(
             "<p class=status-stale>Stale children: "
             f"{figure('stale_children', account['stale_children'])}</p>"
         )
-    parts.append('<h2>Key figures (kpi_summary)</h2><div class="tiles">')
-    for label, field, decimals in (
-        ("Items", "items", 0),
-        ("A items", "items_a", 0),
-        ("Annual revenue", "annual_revenue", 0),
-        ("Revenue next year", "revenue_next_year", 0),
-        ("Gross margin %", "gross_margin_pct", 3),
-        ("Inventory value", "inventory_value", 0),
-        ("Overstock value", "overstock_value", 0),
-        ("Expected stock-out value", "expected_stockout_value", 0),
-        ("Turnover", "turnover", 2),
-        ("Days of supply", "days_of_supply", 1),
-        ("Fill rate 12m", "fill_rate_12m", 3),
-        ("Lost sales 12m", "lost_sales_qty_12m", 0),
-    ):
+    return "".join(parts)
+
+
+# (label, kpi_summary column, decimals shown) for the overview's tiles
+KEY_FIGURES = (
+    ("Items", "items", 0),
+    ("A items", "items_a", 0),
+    ("Annual revenue", "annual_revenue", 0),
+    ("Revenue next year", "revenue_next_year", 0),
+    ("Gross margin %", "gross_margin_pct", 3),
+    ("Inventory value", "inventory_value", 0),
+    ("Overstock value", "overstock_value", 0),
+    ("Expected stock-out value", "expected_stockout_value", 0),
+    ("Turnover", "turnover", 2),
+    ("Days of supply", "days_of_supply", 1),
+    ("Fill rate 12m", "fill_rate_12m", 3),
+    ("Lost sales 12m", "lost_sales_qty_12m", 0),
+)
+
+
+def _key_figures(view: Overview) -> str:
+    """The kpi_summary tiles and the count of items at risk."""
+    summary = view.summary or {}
+    parts = ['<h2>Key figures (kpi_summary)</h2><div class="tiles">']
+    for label, field, decimals in KEY_FIGURES:
         value = summary.get(field)
         shown = svg.number(value, decimals) if isinstance(value, float) else None
         parts.append(tile(label, field, value, shown))
     parts.append(tile("Items at risk of stock-out", "items_at_risk", view.at_risk_count) + "</div>")
-    parts.append(
-        f"<h2>Items at risk of stock-out before their next delivery ({view.at_risk_count})</h2>"
-    )
+    return "".join(parts)
+
+
+def _at_risk_section(view: Overview, item_pages: set[ItemKey]) -> str:
+    """The items that run out before their next delivery, linked to their pages."""
     links = {
         i: f"item/{slug((r['item_code'], r['location']))}.html"
         for i, r in enumerate(view.at_risk)
         if (r["item_code"], r["location"]) in item_pages
     }
-    parts.append(
-        table(
-            [
-                ("item_code", "item"),
-                ("location", "location"),
-                ("available", "available"),
-                ("projected_stockout_date", "stock-out"),
-                ("expected_delivery_date", "next delivery"),
-                ("order_qty", "order now"),
-                ("supplier_code", "supplier"),
-            ],
-            view.at_risk,
-            links,
-        )
+    return (
+        f"<h2>Items at risk of stock-out before their next delivery ({view.at_risk_count})</h2>"
+    ) + table(
+        [
+            ("item_code", "item"),
+            ("location", "location"),
+            ("available", "available"),
+            ("projected_stockout_date", "stock-out"),
+            ("expected_delivery_date", "next delivery"),
+            ("order_qty", "order now"),
+            ("supplier_code", "supplier"),
+        ],
+        view.at_risk,
+        links,
     )
-    parts.append("<h2>Inventory value by ABC/XYZ class</h2>")
-    parts.append(
-        svg.bar_chart(
-            "Inventory value by ABC class, stacked by XYZ class",
-            ["A", "B", "C"],
+
+
+def _class_value_section(view: Overview) -> str:
+    """Inventory value by ABC class stacked by XYZ class: the chart and its table."""
+    stacks = [
+        (
+            xyz or "none",
             [
-                (
-                    xyz or "none",
-                    [
-                        sum(
-                            r["inventory_value"] or 0.0
-                            for r in view.class_values
-                            if r["abc_class"] == abc and r["xyz_class"] == xyz
-                        )
-                        for abc in ("A", "B", "C")
-                    ],
+                sum(
+                    r["inventory_value"] or 0.0
+                    for r in view.class_values
+                    if r["abc_class"] == abc and r["xyz_class"] == xyz
                 )
-                for xyz in sorted({r["xyz_class"] or "" for r in view.class_values})
+                for abc in ("A", "B", "C")
             ],
         )
+        for xyz in sorted({r["xyz_class"] or "" for r in view.class_values})
+    ]
+    chart = svg.bar_chart(
+        "Inventory value by ABC class, stacked by XYZ class", ["A", "B", "C"], stacks
     )
-    parts.append(
-        table(
-            [
-                ("abc_class", "ABC"),
-                ("xyz_class", "XYZ"),
-                ("items", "items"),
-                ("inventory_value", "inventory value"),
-            ],
-            view.class_values,
-        )
-    )
-    parts.append(_supplier_weeks(view))
-    parts.append("<h2>Overstock (largest value first)</h2>")
-    parts.append(
-        table(
-            [
-                ("item_code", "item"),
-                ("location", "location"),
-                ("overstock_qty", "overstock qty"),
-                ("overstock_value", "overstock value"),
-                ("days_of_supply", "days of supply"),
-            ],
-            view.overstock,
-        )
-    )
-    parts.append("<h2>Chosen forecast models</h2>")
-    parts.append(
-        svg.horizontal_bars(
-            "Items per chosen model", [(r["model"], r["items"]) for r in view.model_mix]
-        )
-    )
-    parts.append("<h2>Rejected rows, top reasons</h2>")
-    parts.append(
-        table(
-            [("source_account_id", "account"), ("reason", "reason"), ("rows", "rows")],
-            view.rejected[:MAX_REASONS],
-        )
-    )
-    if view.children:
-        parts.append("<h2>Children: load status and staleness</h2>")
-        rows = [{**child, "staleness": _staleness(child, now)} for child in view.children]
-        parts.append(
-            table(
-                [
-                    ("account_id", "account"),
-                    ("load_status", "status"),
-                    ("last_loaded_at", "loaded at"),
-                    ("staleness", "age"),
-                    ("rows_loaded", "rows loaded"),
-                    ("rows_rejected", "rows rejected"),
-                    ("last_error", "last error"),
-                ],
-                rows,
-                {i: f"../{row['account_id']}/index.html" for i, row in enumerate(rows)},
-            )
-        )
-    parts.append(
-        f'<h2>Item pages</h2><p><a href="items-1.html">{len(item_pages)} items</a> '
-        f"(at risk first, then A items by revenue; {pages_count} page(s) of the list).</p>"
-    )
-    return page(
-        f"{scope}: planning overview", navigation(accounts, scope, 1), "".join(parts), generated
-    )
+    columns = [
+        ("abc_class", "ABC"),
+        ("xyz_class", "XYZ"),
+        ("items", "items"),
+        ("inventory_value", "inventory value"),
+    ]
+    return "<h2>Inventory value by ABC/XYZ class</h2>" + chart + table(columns, view.class_values)
+
+
+def _overstock_section(view: Overview) -> str:
+    """The overstocked items, largest value first."""
+    columns = [
+        ("item_code", "item"),
+        ("location", "location"),
+        ("overstock_qty", "overstock qty"),
+        ("overstock_value", "overstock value"),
+        ("days_of_supply", "days of supply"),
+    ]
+    return "<h2>Overstock (largest value first)</h2>" + table(columns, view.overstock)
+
+
+def _model_mix_section(view: Overview) -> str:
+    """How many items each forecast model was chosen for."""
+    bars = [(r["model"], r["items"]) for r in view.model_mix]
+    return "<h2>Chosen forecast models</h2>" + svg.horizontal_bars("Items per chosen model", bars)
+
+
+def _rejected_section(view: Overview) -> str:
+    """The most frequent reasons rows were rejected."""
+    columns = [("source_account_id", "account"), ("reason", "reason"), ("rows", "rows")]
+    return "<h2>Rejected rows, top reasons</h2>" + table(columns, view.rejected[:MAX_REASONS])
+
+
+def _children_section(view: Overview, now: datetime) -> str:
+    """The master's children with their load status and age; empty for a child."""
+    if not view.children:
+        return ""
+    rows = [{**child, "staleness": _staleness(child, now)} for child in view.children]
+    columns = [
+        ("account_id", "account"),
+        ("load_status", "status"),
+        ("last_loaded_at", "loaded at"),
+        ("staleness", "age"),
+        ("rows_loaded", "rows loaded"),
+        ("rows_rejected", "rows rejected"),
+        ("last_error", "last error"),
+    ]
+    links = {i: f"../{row['account_id']}/index.html" for i, row in enumerate(rows)}
+    return "<h2>Children: load status and staleness</h2>" + table(columns, rows, links)
 
 
 MAX_REASONS = 10
@@ -427,18 +446,41 @@ def item_page(
 ) -> str:
     """One item of one scope; `others` says for each other scope whether it has this item's page."""
     code, location = data.key
-    plan, kpis, accuracy = data.plan or {}, data.kpis or {}, data.accuracy or {}
-    toggle = " ".join(
-        f'<a href="../../{escape(other)}/item/{slug(data.key)}.html">{escape(other)}</a>'
+    accuracy = data.accuracy or {}
+    model = (data.forecast[0]["model"] if data.forecast else None) or accuracy.get("model")
+    toggle = _same_item_links(data.key, others)
+    parts = [
+        f"<h1>{escape(code)} at {escape(location)} <span class=muted>({escape(scope)})</span></h1>",
+        f"<p>Same item in: {toggle or '<span class=muted>no other account</span>'}</p>",
+        _item_tiles(data, model),
+        _model_choice(accuracy),
+        _risk_note(data.plan or {}),
+        "<h2>Demand history and forecast</h2>",
+        _demand_chart(data, model),
+        "<h2>Projected on hand</h2>",
+        _projection_chart(data),
+        _planned_orders_section(data),
+        _open_orders_section(data),
+        _master_split_section(data, others),
+    ]
+    title = f"{code} at {location} ({scope})"
+    return page(title, navigation(accounts, scope, 2), "".join(parts), generated)
+
+
+def _same_item_links(key: ItemKey, others: dict[str, bool]) -> str:
+    """Links to this item's page in the other scopes; the scopes without one are greyed out."""
+    return " ".join(
+        f'<a href="../../{escape(other)}/item/{slug(key)}.html">{escape(other)}</a>'
         if has_page
         else f'<span class="muted">{escape(other)}</span>'
         for other, has_page in others.items()
     )
-    model = (data.forecast[0]["model"] if data.forecast else None) or accuracy.get("model")
-    parts = [
-        f"<h1>{escape(code)} at {escape(location)} <span class=muted>({escape(scope)})</span></h1>",
-        f"<p>Same item in: {toggle or '<span class=muted>no other account</span>'}</p>",
-        '<div class="tiles">',
+
+
+def _item_tiles(data: ItemData, model: str | None) -> str:
+    """The item's classes, stock, plan and forecast model as tiles."""
+    plan, kpis, accuracy = data.plan or {}, data.kpis or {}, data.accuracy or {}
+    tiles = [
         tile(
             "ABC / XYZ",
             "abc_class",
@@ -457,75 +499,75 @@ def item_page(
         tile("Projected stock-out", "projected_stockout_date", plan.get("projected_stockout_date")),
         tile("Model", "model", model),
         tile("Backtest MASE", "mase", accuracy.get("mase"), _mase(accuracy.get("mase"))),
-        "</div>",
     ]
-    if accuracy.get("runner_up"):
-        runner_up_mase = accuracy.get("runner_up_mase")
-        parts.append(
-            f"<p>Chosen over {figure('runner_up', accuracy['runner_up'])} (backtest MASE "
-            f"{figure('runner_up_mase', runner_up_mase, _mase(runner_up_mase))}).</p>"
-        )
+    return '<div class="tiles">' + "".join(tiles) + "</div>"
+
+
+def _model_choice(accuracy: Row) -> str:
+    """The runner-up model and its backtest MASE; empty when there was none."""
+    if not accuracy.get("runner_up"):
+        return ""
+    runner_up_mase = accuracy.get("runner_up_mase")
+    return (
+        f"<p>Chosen over {figure('runner_up', accuracy['runner_up'])} (backtest MASE "
+        f"{figure('runner_up_mase', runner_up_mase, _mase(runner_up_mase))}).</p>"
+    )
+
+
+def _risk_note(plan: Row) -> str:
+    """A warning when the stock runs out before the next delivery; empty otherwise."""
     if stockout_before_delivery(
         plan.get("projected_stockout_date"), plan.get("expected_delivery_date")
     ):
-        parts.append(
-            "<p class=status-stale>At risk: the stock runs out before the next delivery.</p>"
-        )
-    parts.append("<h2>Demand history and forecast</h2>")
-    parts.append(_demand_chart(data, model))
-    parts.append("<h2>Projected on hand</h2>")
-    parts.append(_projection_chart(data))
-    parts.append("<h2>Planned orders</h2>")
-    parts.append(
-        table(
-            [
-                ("kind", "kind"),
-                ("source", "supplier / from"),
-                ("order_date", "order or start date"),
-                ("delivery_date", "delivery date"),
-                ("qty", "qty"),
-                ("line_cost", "line cost"),
-                ("currency", "currency"),
-            ],
-            data.planned,
-        )
-    )
-    parts.append("<h2>Open orders to receive</h2>")
-    parts.append(
-        table(
-            [
-                ("order_type", "type"),
-                ("order_number", "order"),
-                ("delivery_date", "delivery"),
-                ("qty", "qty"),
-                ("source_account_id", "from account"),
-            ],
-            data.receipts,
-        )
-    )
-    if data.split:
-        parts.append("<h2>The master's order, per account</h2>")
-        parts.append(
-            table(
-                [
-                    ("source_account_id", "account"),
-                    ("on_hand", "on hand"),
-                    ("on_order", "on order"),
-                    ("demand_over_lead_time", "demand over lead time"),
-                    ("share_of_demand", "share of demand"),
-                    ("order_qty", "child's own order"),
-                    ("share_of_master_order_qty", "share of the master's order"),
-                ],
-                data.split,
-                {
-                    i: f"../../{row['source_account_id']}/item/{slug(data.key)}.html"
-                    for i, row in enumerate(data.split)
-                    if others.get(row["source_account_id"])
-                },
-            )
-        )
-    title = f"{code} at {location} ({scope})"
-    return page(title, navigation(accounts, scope, 2), "".join(parts), generated)
+        return "<p class=status-stale>At risk: the stock runs out before the next delivery.</p>"
+    return ""
+
+
+def _planned_orders_section(data: ItemData) -> str:
+    """The item's planned orders and transfers."""
+    columns = [
+        ("kind", "kind"),
+        ("source", "supplier / from"),
+        ("order_date", "order or start date"),
+        ("delivery_date", "delivery date"),
+        ("qty", "qty"),
+        ("line_cost", "line cost"),
+        ("currency", "currency"),
+    ]
+    return "<h2>Planned orders</h2>" + table(columns, data.planned)
+
+
+def _open_orders_section(data: ItemData) -> str:
+    """The item's open orders still to be received."""
+    columns = [
+        ("order_type", "type"),
+        ("order_number", "order"),
+        ("delivery_date", "delivery"),
+        ("qty", "qty"),
+        ("source_account_id", "from account"),
+    ]
+    return "<h2>Open orders to receive</h2>" + table(columns, data.receipts)
+
+
+def _master_split_section(data: ItemData, others: dict[str, bool]) -> str:
+    """The master's order shared out per child account; empty outside the master."""
+    if not data.split:
+        return ""
+    columns = [
+        ("source_account_id", "account"),
+        ("on_hand", "on hand"),
+        ("on_order", "on order"),
+        ("demand_over_lead_time", "demand over lead time"),
+        ("share_of_demand", "share of demand"),
+        ("order_qty", "child's own order"),
+        ("share_of_master_order_qty", "share of the master's order"),
+    ]
+    links = {
+        i: f"../../{row['source_account_id']}/item/{slug(data.key)}.html"
+        for i, row in enumerate(data.split)
+        if others.get(row["source_account_id"])
+    }
+    return "<h2>The master's order, per account</h2>" + table(columns, data.split, links)
 
 
 def _mase(value: float | None) -> str:
