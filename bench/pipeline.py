@@ -2,11 +2,12 @@
 
     python bench/pipeline.py [--accounts 5] [--items 4000] [--days 730] [--keep DIR] [--workers 2]
 
-Generates a home of CSV accounts (daily sales over `--days`, 60 % of item codes shared between
-accounts, an items file with stock and lead times), then runs `tributary run` on it in a
-subprocess with default settings and prints: wall seconds per stage (loads, warehouse, scopes,
-output marts), the whole run, the peak resident memory of the whole process tree, and the share
-of the run during which both cores were busy. Generation is not counted. Nothing is asserted.
+Generates a home of CSV accounts (tributary.demo.group: daily sales over `--days`, 60 % of
+item codes shared between accounts, an items file with stock and lead times), then runs
+`tributary run` on it in a subprocess with default settings and prints: wall seconds per
+stage (loads, warehouse, scopes, output marts), the whole run, the peak resident memory of the
+whole process tree, and the share of the run during which both cores were busy. Generation is
+not counted. Nothing is asserted. bench/scale.py adds the steps inside each stage and a rerun.
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ import shutil
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
 from tributary_cli import start_tributary
+
+from tributary.demo.group import write_generated_group
 
 STAGES = {
     "load": "loads",
@@ -31,69 +33,6 @@ STAGES = {
     "marts": "marts",
     "report": "report",
 }
-
-
-def generate(root: Path, accounts: int, items: int, days: int, seed: int = 7) -> int:
-    """Write accounts.yaml and one folder of CSVs per account; return the transaction lines."""
-    rng = np.random.default_rng(seed)
-    shared = int(items * 0.6)
-    dates = pd.date_range(end="2026-10-31", periods=days, freq="D")
-    lines = 0
-    names = []
-    for number in range(accounts):
-        account = f"acct{number + 1}"
-        names.append(account)
-        codes = np.array(
-            [f"SKU-{i:06d}" for i in range(shared)]
-            + [f"A{number + 1}-{i:06d}" for i in range(items - shared)]
-        )
-        # Smooth, intermittent and lumpy items: a sale probability and a size per item.
-        probability = rng.choice([0.9, 0.35, 0.08], size=items, p=[0.5, 0.3, 0.2])
-        size = rng.gamma(2.0, 2.0, size=items) + 0.5
-        sold = rng.random((days, items)) < probability
-        day_index, item_index = np.nonzero(sold)
-        quantity = rng.poisson(size[item_index]) + 1
-        frame = pd.DataFrame(
-            {
-                "Date": dates[day_index].strftime("%Y-%m-%d"),
-                "Item code": codes[item_index],
-                "Qty sold": quantity,
-                "Sales price": np.round(5 + item_index % 97, 2),
-            }
-        )
-        folder = root / "data" / account
-        folder.mkdir(parents=True, exist_ok=True)
-        frame.to_csv(folder / "transactions.csv", index=False)
-        lines += len(frame)
-        pd.DataFrame(
-            {
-                "Item code": codes,
-                "On hand": rng.integers(0, 200, size=items),
-                "Lead time": rng.choice([7, 14, 30, 45], size=items),
-                "Purchase price": np.round(3 + np.arange(items) % 60, 2),
-                "Supplier code": [f"SUP-{i % 25:02d}" for i in range(items)],
-            }
-        ).to_csv(folder / "items.csv", index=False)
-        del frame, sold, day_index, item_index
-    accounts_yaml = [
-        "master:",
-        "  name: Bench group",
-        "  period: week",
-        "  currency: USD",
-        "  as_of: 2026-11-01",
-        "accounts:",
-    ]
-    for account in names:
-        accounts_yaml += [
-            f"  - id: {account}",
-            f"    name: {account}",
-            "    currency: USD",
-            "    connection:",
-            "      type: csv",
-            f"      path: data/{account}",
-        ]
-    (root / "accounts.yaml").write_text("\n".join(accounts_yaml) + "\n")
-    return lines
 
 
 def _tree_rss_bytes(root_pid: int) -> int:
@@ -162,10 +101,15 @@ class Sampler(threading.Thread):
             self.both_busy += all(share > 0.8 for share in shares)
 
 
-def run(home: Path, workers: int) -> tuple[float, dict[str, float], Sampler, int]:
-    """(wall seconds, first and last second of each stage, the sampler, exit code) of one run."""
+def run(
+    home: Path, workers: int, on_start: Callable[[int], None] | None = None
+) -> tuple[float, dict[str, float], Sampler, int]:
+    """(wall seconds, first and last second of each stage, the sampler, exit code) of one run;
+    ``on_start`` is given the process id of `tributary run` once it has started."""
     started = time.perf_counter()
     process = start_tributary("run", "--home", home, "--workers", workers)
+    if on_start is not None:
+        on_start(process.pid)
     sampler = Sampler(process.pid)
     sampler.start()
     first: dict[str, float] = {}
@@ -202,7 +146,7 @@ def main() -> None:
     root = args.keep or Path(tempfile.mkdtemp(prefix="tributary-pipeline-"))
     try:
         t0 = time.perf_counter()
-        lines = generate(root, args.accounts, args.items, args.days)
+        lines = write_generated_group(root, args.accounts, args.items, args.days)
         print(
             f"generated {args.accounts} accounts x {args.items:,} items x {args.days} days: "
             f"{lines:,} transaction lines in {time.perf_counter() - t0:.0f}s (not counted)"

@@ -2,7 +2,7 @@
 
     python bench/report.py [--items 20000] [--accounts 1] [--days 730] [--home DIR] [--repeat 3]
 
-Without --home it generates a group with bench/pipeline.py's generator (`--accounts` CSV
+Without --home it generates a group with tributary.demo.group's generator (`--accounts` CSV
 accounts of `--items` items each, daily sales over `--days`) and runs `tributary run` on it first
 (not timed here; bench/pipeline.py times that). Then it runs `tributary report` on the home
 `--repeat` times in a fresh process each and prints the wall seconds, the process's peak
@@ -23,14 +23,15 @@ from pathlib import Path
 
 import duckdb
 
+from tributary.demo.group import write_generated_group
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pipeline import generate  # noqa: E402
 from tributary_cli import TRIBUTARY, start_tributary  # noqa: E402
 
 
 def prepare(home: Path, accounts: int, items: int, days: int) -> None:
     print(f"generating {accounts} account(s) x {items:,} items x {days} days in {home} ...")
-    lines = generate(home, accounts, items, days)
+    lines = write_generated_group(home, accounts, items, days)
     print(f"  {lines:,} transaction lines; `tributary run` (not timed here) ...", flush=True)
     started = time.perf_counter()
     done = subprocess.run(

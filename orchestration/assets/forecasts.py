@@ -3,6 +3,7 @@
 import hashlib
 import os
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
@@ -12,7 +13,7 @@ from orchestration.automation import SCOPE_TAGS, per_scope
 from orchestration.partitions import scopes_partitions
 from orchestration.resources.home import TributaryHome
 from orchestration.resources.warehouse import Warehouse
-from tributary import warehouse_files
+from tributary import forecasting, periods
 from tributary.forecasting import ForecastResult, ForecastSettings, forecast_demand
 from tributary.forecasting.master_modes import (
     MASTER_OVERRIDE_STATUS,
@@ -165,36 +166,42 @@ def _summing_mode_forecast(
 
 
 class StatisticalForecasts:
-    """Each scope's statistical forecast, computed once per warehouse build and kept in the
-    lake (``lake/cache/statistical_forecast``): the summing master modes need every scope's in
-    every scope's step, and a step must never wait for another scope's files."""
+    """Each scope's statistical forecast, kept in the lake (``lake/cache/statistical_forecast``)
+    under a digest of everything it is computed from: the scope's rows of the marts it reads,
+    accounts.yaml, ``as_of`` and the forecasting code. The summing master modes need every
+    scope's forecast in every scope's step (a step must never wait for another scope's files),
+    and a nightly run in which a child's input did not change reuses that child's forecast."""
 
     def __init__(self, warehouse: Warehouse, tributary_home: TributaryHome, progress) -> None:
         self.warehouse = warehouse
         self.tributary_home = tributary_home
         self.progress = progress
         self.cache = Path(tributary_home.home.lake) / "cache" / "statistical_forecast"
-        built = warehouse_files.reading_path(Path(warehouse.path)).stat()
-        settings = tributary_home.home.accounts_file.read_bytes()
-        self.key = hashlib.sha256(
-            f"{built.st_mtime_ns}:{built.st_size}:{tributary_home.as_of()}".encode() + settings
-        ).hexdigest()[:16]
+        self.results: dict[str, ForecastResult] = {}
 
     def result(self, scope: str) -> ForecastResult:
         """The scope's forecast and accuracy (computed here, with progress, unless cached)."""
-        folder = self.cache / f"account={scope}" / self.key
+        if scope not in self.results:
+            self.results[scope] = self._result(scope)
+        return self.results[scope]
+
+    def _result(self, scope: str) -> ForecastResult:
+        inputs = _forecast_inputs(self.warehouse, scope)
+        key = _inputs_digest(inputs, self.tributary_home)
+        folder = self.cache / f"account={scope}" / key
         if (folder / "accuracy.parquet").exists():
+            self.progress(f"{scope}: input unchanged since the last run, its forecast is reused")
             return ForecastResult(
                 pd.read_parquet(folder / "forecast.parquet"),
                 pd.read_parquet(folder / "accuracy.parquet"),
             )
-        result = _statistical_forecast(self.warehouse, scope, self.tributary_home, self.progress)
-        staging = folder.with_name(f"{self.key}.tmp-{os.getpid()}")
+        result = _statistical_forecast(inputs, self.tributary_home, self.progress)
+        staging = folder.with_name(f"{key}.tmp-{os.getpid()}")
         staging.mkdir(parents=True, exist_ok=True)
         result.forecast.to_parquet(staging / "forecast.parquet")
         result.accuracy.to_parquet(staging / "accuracy.parquet")
         shutil.rmtree(folder, ignore_errors=True)
-        for old in folder.parent.iterdir():  # earlier builds' copies are of no more use
+        for old in folder.parent.iterdir():  # earlier inputs' copies are of no more use
             if old != staging:
                 shutil.rmtree(old, ignore_errors=True)
         staging.rename(folder)
@@ -204,29 +211,67 @@ class StatisticalForecasts:
         return self.result(scope).forecast
 
 
+@dataclass(frozen=True)
+class _ForecastInputs:
+    history: pd.DataFrame
+    items: pd.DataFrame
+    promotions: pd.DataFrame
+
+
+def _forecast_inputs(warehouse: Warehouse, scope: str) -> _ForecastInputs:
+    """The rows of one scope that its statistical forecast is computed from."""
+    with warehouse.connect() as con:
+        return _ForecastInputs(
+            *(
+                con.execute(sql, [scope]).fetchdf()
+                for sql in (
+                    "select account_id, item_code, location, period_start, qty, stockout_days, "
+                    "is_outlier, promo_discount from marts.demand_history where account_id = ? "
+                    "order by all",
+                    "select account_id, item_code, location, inactive, termination, "
+                    "lead_time_days, order_cycle_days from marts.items "
+                    "where account_id = ? order by all",
+                    "select account_id, item_code, location, period_start, promo_discount "
+                    "from marts.promotion_calendar where account_id = ? and is_future "
+                    "order by all",
+                )
+            )
+        )
+
+
+# The code a statistical forecast comes from: a changed model must not reuse an old forecast.
+FORECASTING_CODE = [
+    *sorted(Path(forecasting.__file__).parent.glob("*.py")),
+    Path(periods.__file__),
+]
+
+
+def _inputs_digest(inputs: _ForecastInputs, tributary_home: TributaryHome) -> str:
+    digest = hashlib.sha256()
+    for frame in (inputs.history, inputs.items, inputs.promotions):
+        digest.update(",".join(frame.columns).encode())
+        digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    digest.update(tributary_home.home.accounts_file.read_bytes())
+    digest.update(tributary_home.as_of().isoformat().encode())
+    for source in FORECASTING_CODE:
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def _statistical_forecast(
-    warehouse: Warehouse, scope: str, tributary_home: TributaryHome, progress
+    inputs: _ForecastInputs, tributary_home: TributaryHome, progress
 ) -> ForecastResult:
     """The statistical forecast of one scope, from its marts."""
-    history = warehouse.read(
-        "select account_id, item_code, location, period_start, qty, stockout_days, is_outlier, "
-        "promo_discount from marts.demand_history where account_id = ? order by all",
-        [scope],
-    )
-    items = warehouse.read(
-        "select account_id, item_code, location, inactive, termination, lead_time_days, "
-        "order_cycle_days from marts.items "
-        "where account_id = ? order by all",
-        [scope],
-    )
-    promotions = warehouse.read(
-        "select account_id, item_code, location, period_start, promo_discount "
-        "from marts.promotion_calendar where account_id = ? and is_future order by all",
-        [scope],
-    )
     settings = ForecastSettings.from_config(
-        tributary_home.config().master, items.get("lead_time_days"), items.get("order_cycle_days")
+        tributary_home.config().master,
+        inputs.items.get("lead_time_days"),
+        inputs.items.get("order_cycle_days"),
     )
     return forecast_demand(
-        history, items, promotions, tributary_home.as_of(), settings, progress=progress
+        inputs.history,
+        inputs.items,
+        inputs.promotions,
+        tributary_home.as_of(),
+        settings,
+        progress=progress,
     )

@@ -41,6 +41,16 @@ kit_components as (
 
 ),
 
+kits as (
+
+    select distinct
+        account_id,
+        kit_code
+
+    from kit_components
+
+),
+
 lines as (
 
     select
@@ -80,7 +90,11 @@ exploded as (
         cast(null as varchar) as kit_code,
         0 as depth
 
+    -- only kit lines are exploded: the lines of other items skip the recursion
     from lines
+    semi join kits
+        on lines.account_id = kits.account_id
+        and lines.item_code = kits.kit_code
 
     union all
 
@@ -112,7 +126,7 @@ leaves as (
 
     select exploded.*
     from exploded
-    anti join (select distinct account_id, kit_code from kit_components) as kits
+    anti join kits
         on exploded.account_id = kits.account_id
         and exploded.item_code = kits.kit_code
 
@@ -168,7 +182,7 @@ final as (
         0 as kit_depth
 
     from lines
-    anti join (select distinct account_id, kit_code from kit_components) as kits
+    anti join kits
         on lines.account_id = kits.account_id
         and lines.item_code = kits.kit_code
 
