@@ -11,6 +11,9 @@ import pandas as pd
 
 from tributary.scopes import SERIES_KEYS
 
+# What moves from one location to another: the first columns of a transfer, here and in the plan.
+MOVE_COLUMNS = ["account_id", "item_code", "from_location", "to_location", "transfer_region", "qty"]
+
 
 class EchelonError(ValueError):
     """A DC relation that breaks rule 7."""
@@ -94,18 +97,7 @@ def intersite_transfers(
     need = np.where(region != "", np.ceil(np.maximum(need, 0) - 1e-9), 0.0)
     over = np.where(region != "", np.floor(np.maximum(overstock, 0) + 1e-9), 0.0)
     filled = np.zeros(len(frame))
-    empty = pd.DataFrame(
-        columns=[
-            "account_id",
-            "item_code",
-            "from_location",
-            "to_location",
-            "transfer_region",
-            "qty",
-            "from_row",
-            "to_row",
-        ]
-    )
+    empty = pd.DataFrame(columns=[*MOVE_COLUMNS, "from_row", "to_row"])
     ni, si = np.flatnonzero(need > 0), np.flatnonzero(over > 0)
     if len(ni) == 0 or len(si) == 0:
         return empty, filled

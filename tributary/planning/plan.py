@@ -26,6 +26,7 @@ from tributary.planning.batches import project_batches
 from tributary.planning.constraints import assign_containers
 from tributary.planning.dates import receipts
 from tributary.planning.echelon import (
+    MOVE_COLUMNS,
     add_missing_rows,
     dc_edges,
     intersite_transfers,
@@ -43,12 +44,7 @@ from tributary.planning.policy import (
 from tributary.scopes import SERIES_KEYS
 
 TRANSFER_COLUMNS = [
-    "account_id",
-    "item_code",
-    "from_location",
-    "to_location",
-    "transfer_region",
-    "qty",
+    *MOVE_COLUMNS,
     "kind",
     "ship_date",
     "delivery_date",
