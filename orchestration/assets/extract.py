@@ -136,8 +136,8 @@ def account_registry(tributary_home: TributaryHome):
     rows = registry_rows(config)
     lake = Lake(tributary_home.home.lake)
     lake.write_registry(rows)
-    lake.write_master_items(overrides)
-    lake.write_exchange_rates(rates)
+    lake.write_master_table("master_items", overrides)
+    lake.write_master_table("exchange_rates", rates)
     yield dg.MaterializeResult(
         asset_key=REGISTRY_KEY,
         metadata={"accounts": len(rows) - 1, "as_of": str(rows[0]["as_of"])},
