@@ -32,23 +32,20 @@ build_warehouse_job = dg.define_asset_job(
     description="Rebuild the registry and the dbt models and tests up to demand history.",
 )
 
-forecast_scope_job = dg.define_asset_job(
-    "forecast_scope",
-    selection=dg.AssetSelection.assets(scope_forecasts),
-    description="Forecast one scope (pick its partition: a child account or master).",
-)
 
-plan_scope_job = dg.define_asset_job(
-    "plan_scope",
-    selection=dg.AssetSelection.assets(scope_plans),
-    description="Plan one scope (pick its partition: a child account or master).",
-)
+def _scope_job(name: str, asset: dg.AssetsDefinition, what: str):
+    """A job that runs one scope's step (the UI asks for its partition); an unresolved job
+    definition, a type dagster does not export."""
+    return dg.define_asset_job(
+        name,
+        selection=dg.AssetSelection.assets(asset),
+        description=f"{what} one scope (pick its partition: a child account or master).",
+    )
 
-kpi_scope_job = dg.define_asset_job(
-    "kpi_scope",
-    selection=dg.AssetSelection.assets(scope_kpis),
-    description="Compute the KPIs of one scope (pick its partition: a child account or master).",
-)
+
+forecast_scope_job = _scope_job("forecast_scope", scope_forecasts, "Forecast")
+plan_scope_job = _scope_job("plan_scope", scope_plans, "Plan")
+kpi_scope_job = _scope_job("kpi_scope", scope_kpis, "Compute the KPIs of")
 
 build_output_marts_job = dg.define_asset_job(
     "build_output_marts",

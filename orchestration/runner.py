@@ -543,11 +543,8 @@ def _record(
     elif stage == "warehouse":
         summary.warehouse_ok = outcome.success
         summary.warehouse_error = outcome.error
-        echo(
-            f"[build] warehouse: done ({seconds:.1f}s)"
-            if outcome.success
-            else f"[build] warehouse: FAILED: {outcome.error}"
-        )
+        done = f"[build] warehouse: done ({seconds:.1f}s)"
+        _echo_outcome(echo, outcome, done, "[build] warehouse: FAILED")
     elif stage == "scope":
         if outcome.success:
             echo(f"[scope] {partition}: done ({seconds:.1f}s)")
@@ -563,19 +560,18 @@ def _record(
             echo(f"[build] forecast, plan and KPI marts: FAILED: {outcome.error}")
     if outcome.spec.reports:
         summary.report_ok = outcome.success
-        echo(
-            f"[report] {home.report / 'index.html'}"
-            if outcome.success
-            else f"[report] FAILED, the previous report is kept: {outcome.error}"
-        )
+        done = f"[report] {home.report / 'index.html'}"
+        _echo_outcome(echo, outcome, done, "[report] FAILED, the previous report is kept")
     if outcome.spec.publishes:
         summary.published = outcome.success
         summary.publish_error = outcome.error
-        echo(
-            f"[publish] done ({seconds:.1f}s)"
-            if outcome.success
-            else f"[publish] FAILED, the published tables are unchanged: {outcome.error}"
-        )
+        failed = "[publish] FAILED, the published tables are unchanged"
+        _echo_outcome(echo, outcome, f"[publish] done ({seconds:.1f}s)", failed)
+
+
+def _echo_outcome(echo: Callable[[str], None], outcome: RunOutcome, done: str, failed: str) -> None:
+    """Echo ``done``, or ``failed`` followed by the run's error."""
+    echo(done if outcome.success else f"{failed}: {outcome.error}")
 
 
 def _report_overrides(

@@ -289,7 +289,11 @@ class Home:
         os.replace(tmp, self.accounts_file)
 
     def connection_path(self, account: Account) -> Path:
-        path = Path(account.connection.path).expanduser()
+        return self.path_in(account.connection.path)
+
+    def path_in(self, value: str) -> Path:
+        """A path written in accounts.yaml: as given when absolute, else under the home."""
+        path = Path(value).expanduser()
         return path if path.is_absolute() else self.root / path
 
 

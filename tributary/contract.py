@@ -58,6 +58,9 @@ def _c(name: str, type_: ColumnType = "float", required: bool = False, *checks) 
 MAX_ABS_VALUE = 1e9
 NON_NEGATIVE = ("ge", 0)
 POSITIVE = ("gt", 0)
+# An item without lead_time_days is planned (and its horizon sized) with this lead time; dbt
+# applies the same default in its item_defaults() macro.
+DEFAULT_LEAD_TIME_DAYS = 30.0
 
 TRANSACTIONS = Piece(
     "transactions",

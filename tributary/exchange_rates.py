@@ -16,9 +16,8 @@ from pathlib import Path
 import pandas as pd
 
 from tributary.config import Account, Config, Home
-from tributary.connectors.folder import UnreadableFile, read_piece_file
 from tributary.contract import EXCHANGE_RATES
-from tributary.validation import validate_piece
+from tributary.validation import validate_whole_file
 
 
 class ExchangeRatesError(ValueError):
@@ -30,8 +29,7 @@ def rates_path(home: Home, config: Config) -> Path | None:
     master = config.master
     if master is None or not master.exchange_rates:
         return None
-    path = Path(master.exchange_rates).expanduser()
-    return path if path.is_absolute() else home.root / path
+    return home.path_in(master.exchange_rates)
 
 
 def load_exchange_rates(home: Home, config: Config) -> pd.DataFrame | None:
@@ -46,16 +44,9 @@ def load_exchange_rates(home: Home, config: Config) -> pd.DataFrame | None:
     where = f"exchange rates file {path} (accounts.yaml master.exchange_rates)"
     if not path.exists():
         raise ExchangeRatesError(f"{where} not found")
-    try:
-        result = validate_piece(EXCHANGE_RATES, read_piece_file(path))
-    except UnreadableFile as exc:
-        raise ExchangeRatesError(f"exchange rates file: {exc}") from exc
-    if len(result.rejected):
-        problems = "; ".join(
-            f"row {r.row_number} {r.column_name} '{r.value}': {r.reason}"
-            for r in result.rejected.head(10).itertuples()
-        )
-        raise ExchangeRatesError(f"{where}: {result.rows_rejected} row(s) rejected: {problems}")
+    result = validate_whole_file(
+        EXCHANGE_RATES, path, ExchangeRatesError, "exchange rates file", where
+    )
     rates = result.frame.assign(currency=result.frame["currency"].str.strip().str.upper())
     twice = rates[rates.duplicated(["currency", "valid_from"], keep=False)]
     if len(twice):

@@ -55,10 +55,10 @@ import numpy as np
 import pandas as pd
 
 from tributary.periods import PERIODS, period_days
+from tributary.scopes import SERIES_KEYS
 
-KEYS = ["account_id", "item_code", "location"]
 KPI_COLUMNS = [
-    *KEYS,
+    *SERIES_KEYS,
     "abc_class",
     "xyz_class",
     "annual_revenue",
@@ -90,7 +90,7 @@ def _num(frame: pd.DataFrame, col: str) -> pd.Series:
 def _keyed(frame: pd.DataFrame) -> pd.DataFrame:
     """Copy with a fresh index and the key columns as strings (null location -> "")."""
     out = frame.reset_index(drop=True).copy()
-    for col in KEYS:
+    for col in SERIES_KEYS:
         out[col] = out[col].astype(object).where(out[col].notna(), "").astype(str)
     return out
 
@@ -108,7 +108,11 @@ def _period_days(starts: pd.Series, period: str) -> pd.Series:
 
 def _per_item(base: pd.DataFrame, grouped: pd.DataFrame) -> pd.DataFrame:
     """Aggregates aligned to the rows of ``base`` (NaN for items without rows)."""
-    return base[KEYS].merge(grouped.reset_index(), on=KEYS, how="left").set_index(base.index)
+    return (
+        base[SERIES_KEYS]
+        .merge(grouped.reset_index(), on=SERIES_KEYS, how="left")
+        .set_index(base.index)
+    )
 
 
 def _average_on_hand(
@@ -121,7 +125,7 @@ def _average_on_hand(
     dates = pd.to_datetime(days["date"])
     days = days[(dates >= start) & (dates <= end)]
     days = days.assign(on_hand=_num(days, "on_hand").clip(lower=0))
-    mean = days.groupby(KEYS, dropna=False)[["on_hand"]].mean()
+    mean = days.groupby(SERIES_KEYS, dropna=False)[["on_hand"]].mean()
     return _per_item(base, mean)["on_hand"]
 
 
@@ -129,7 +133,7 @@ def _forecast_over(
     forecast: pd.DataFrame, start: pd.Timestamp, days: int, period: str
 ) -> pd.DataFrame:
     """Forecast qty and covered days within [start, start + days), periods pro rata by days."""
-    fc = forecast[KEYS].copy()
+    fc = forecast[SERIES_KEYS].copy()
     begin = _dates(forecast, "period_start")
     length = _period_days(begin, period)
     end = begin + pd.to_timedelta(length, unit="D")
@@ -137,7 +141,7 @@ def _forecast_over(
     overlap = (end.clip(upper=stop) - begin.clip(lower=start)).dt.days.clip(lower=0)
     fc["qty"] = _num(forecast, "forecast_qty") * overlap / length
     fc["days"] = overlap.astype(float)
-    return fc[overlap > 0].groupby(KEYS, dropna=False)[["qty", "days"]].sum()
+    return fc[overlap > 0].groupby(SERIES_KEYS, dropna=False)[["qty", "days"]].sum()
 
 
 def abc_classes(
@@ -222,7 +226,7 @@ def kpis_in_chunks(
     if not parts:
         return pd.DataFrame({column: pd.Series(dtype=object) for column in KPI_COLUMNS})
     out = pd.concat(parts, ignore_index=True)
-    keys = _keyed(out[KEYS])
+    keys = _keyed(out[SERIES_KEYS])
     out["abc_class"] = abc_classes(
         keys["account_id"], out["annual_revenue"], keys[["item_code", "location"]], abc_thresholds
     )
@@ -276,7 +280,7 @@ def item_measures(inputs: KpiInputs, as_of: dt.date, period: str) -> pd.DataFram
         **demand_kpis,
         **_plan_kpis(scope, _keyed(inputs.plan), price),
     }
-    out = inputs.items[KEYS].reset_index(drop=True)
+    out = inputs.items[SERIES_KEYS].reset_index(drop=True)
     out["abc_class"] = None  # ranked over the whole account by kpis_in_chunks
     out["xyz_class"] = xyz_classes(cv)
     for col, val in values.items():
@@ -289,7 +293,7 @@ def _sales_kpis(
 ) -> tuple[pd.Series, pd.Series, dict[str, pd.Series]]:
     """The current sales price, the window's qty sold, annual_revenue and gross_margin."""
     base = scope.base
-    lines = sales[KEYS].copy()
+    lines = sales[SERIES_KEYS].copy()
     lines["date"] = _dates(sales, "date")
     lines["qty"] = _num(sales, "qty_sold").fillna(0.0)
     lines["price"] = _num(sales, "sales_price")
@@ -297,14 +301,14 @@ def _sales_kpis(
     lines["profit"] = _num(sales, "profit")
     lines = lines[lines["date"] <= scope.as_of]
     priced = lines[lines["price"].notna()].sort_values("date", kind="mergesort")
-    last_price = priced.groupby(KEYS, dropna=False)["price"].last().rename("last_price")
+    last_price = priced.groupby(SERIES_KEYS, dropna=False)["price"].last().rename("last_price")
     price = scope.item_price.fillna(_per_item(base, last_price.to_frame())["last_price"])
 
-    costs = base[KEYS].assign(item_price=scope.item_price, margin_cost=scope.margin_cost)
-    win = lines[lines["date"] >= scope.window_start].merge(costs, on=KEYS, how="inner")
+    costs = base[SERIES_KEYS].assign(item_price=scope.item_price, margin_cost=scope.margin_cost)
+    win = lines[lines["date"] >= scope.window_start].merge(costs, on=SERIES_KEYS, how="inner")
     win["line_revenue"] = win["revenue"].fillna(win["qty"] * win["price"].fillna(win["item_price"]))
     win["line_margin"] = win["profit"].fillna(win["line_revenue"] - win["qty"] * win["margin_cost"])
-    agg = win.groupby(KEYS, dropna=False).agg(
+    agg = win.groupby(SERIES_KEYS, dropna=False).agg(
         n=("qty", "size"),
         sold=("qty", "sum"),
         revenue=("line_revenue", lambda s: s.sum(min_count=1)),
@@ -356,7 +360,7 @@ def _inventory_kpis(
 
 def _plan_kpis(scope: _Scope, plan: pd.DataFrame, price: pd.Series) -> dict[str, pd.Series]:
     """overstock_qty, overstock_value and expected_stockout_value from the order plan."""
-    plan_rows = plan.drop_duplicates(KEYS).set_index(KEYS)
+    plan_rows = plan.drop_duplicates(SERIES_KEYS).set_index(SERIES_KEYS)
     p = _per_item(
         scope.base,
         pd.DataFrame(
@@ -379,7 +383,7 @@ def _demand_kpis(
 ) -> tuple[dict[str, pd.Series], pd.Series]:
     """stockout_days_12m, lost_sales_qty_12m and fill_rate_12m, and the demand's coefficient of
     variation (for the XYZ class), from the window's demand history."""
-    dem = demand[KEYS].copy()
+    dem = demand[SERIES_KEYS].copy()
     dem["start"] = _dates(demand, "period_start")
     dem["qty"] = _num(demand, "qty").fillna(0.0)
     dem["length"] = _period_days(dem["start"], scope.period)
@@ -395,7 +399,7 @@ def _demand_kpis(
     dem["known_days"] = (dem["length"] - dem["so"]).where(known, 0.0)
     d = _per_item(
         scope.base,
-        dem.groupby(KEYS, dropna=False).agg(
+        dem.groupby(SERIES_KEYS, dropna=False).agg(
             stockout=("so", lambda x: x.sum(min_count=1)),
             full_qty=("full_qty", "sum"),
             full_days=("full_days", "sum"),

@@ -61,6 +61,9 @@ if TYPE_CHECKING:  # pandas loads on use: `tributary report` stays small without
 REJECTED = "rejected_rows"
 PART = "part-0.parquet"
 MANIFEST = "swap.json"
+# The master's own tables (accounts.yaml master.items_file, master.exchange_rates), by lake/meta
+# folder name, with the piece that types them.
+MASTER_TABLES = {"master_items": PIECES["items"], "exchange_rates": EXCHANGE_RATES}
 
 # Depth of this process's hold on each lake's scratch lock (Lake._scratch_lock), by lake root.
 _LOCKS_HELD: dict[str, int] = {}
@@ -381,26 +384,21 @@ class Lake:
         import pandas as pd
 
         frame = pd.DataFrame([status.__dict__])
-        path = self.status_path(account_id)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _write_parquet(frame, LOAD_STATUS_SCHEMA, path)
+        _write_parquet(frame, LOAD_STATUS_SCHEMA, self.status_path(account_id))
 
     def write_registry(self, rows: list[dict]) -> None:
-        path = self.registry_path
-        path.parent.mkdir(parents=True, exist_ok=True)
         import pandas as pd
 
-        _write_parquet(pd.DataFrame(rows), ACCOUNTS_SCHEMA, path)
+        _write_parquet(pd.DataFrame(rows), ACCOUNTS_SCHEMA, self.registry_path)
 
-    @property
-    def master_items_path(self) -> Path:
-        return self.root / "meta" / "master_items" / PART
+    def master_table_path(self, table: str) -> Path:
+        """Where a MASTER_TABLES table is written, beside the registry."""
+        return self.root / "meta" / table / PART
 
-    def write_master_items(self, frame: pd.DataFrame | None) -> None:
-        """The master's item overrides (schema-only when there is no master items file)."""
-        path = self.master_items_path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _write_parquet(frame, arrow_schema(PIECES["items"]), path)
+    def write_master_table(self, table: str, frame: pd.DataFrame | None) -> None:
+        """The master's item overrides or exchange rates (a MASTER_TABLES name); schema-only
+        when accounts.yaml names no such file."""
+        _write_parquet(frame, arrow_schema(MASTER_TABLES[table]), self.master_table_path(table))
 
     def item_map(self, account_id: str) -> pd.DataFrame | None:
         """A child's loaded item map (``item_code, master_item_code, multiplier``), if any."""
@@ -412,16 +410,6 @@ class Lake:
             return None
         frame = pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
         return frame[["item_code", "master_item_code", "multiplier"]] if len(frame) else None
-
-    @property
-    def exchange_rates_path(self) -> Path:
-        return self.root / "meta" / "exchange_rates" / PART
-
-    def write_exchange_rates(self, frame: pd.DataFrame | None) -> None:
-        """The master's exchange rates (schema-only when there is no rates file)."""
-        path = self.exchange_rates_path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _write_parquet(frame, arrow_schema(EXCHANGE_RATES), path)
 
     def drop_account(self, account_id: str) -> None:
         """Remove every folder of an account (after `accounts remove`)."""
@@ -507,7 +495,8 @@ def _process_alive(pid: int) -> bool:
 
 
 def _write_parquet(frame: pd.DataFrame | None, schema: pa.Schema, path: Path) -> None:
-    """Write ``frame`` with exactly ``schema`` to a temporary name, then rename it into place."""
+    """Write ``frame`` with exactly ``schema`` to a temporary name, then rename it into place
+    (making the folder if need be)."""
     if frame is None or frame.empty:
         table = schema.empty_table()
     else:
@@ -519,6 +508,7 @@ def _write_parquet(frame: pd.DataFrame | None, schema: pa.Schema, path: Path) ->
             else:
                 columns[field.name] = pa.nulls(len(frame), type=field.type)
         table = pa.table(columns, schema=schema)
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     pq.write_table(table, tmp, compression="zstd")
     os.replace(tmp, path)

@@ -40,7 +40,7 @@ from tributary.contract import MAX_ABS_VALUE, PIECES
 from tributary.exchange_rates import missing_rate
 from tributary.lake import REJECTED, Lake, LoadStatus
 from tributary.scopes import CHILD_ROLE, MASTER_ID, MASTER_ROLE
-from tributary.validation import PieceResult, validate_piece
+from tributary.validation import PieceResult, validate_piece, validate_whole_file
 
 # Bump when parsing rules change, so identical files are re-validated under the new rules.
 CONTRACT_VERSION = "2"  # 2: dates beyond 2262 and with offsets, bad CSV lines as rows
@@ -377,20 +377,9 @@ def load_master_items(home: Home, config: Config) -> pd.DataFrame | None:
     master = config.master
     if master is None or not master.items_file:
         return None
-    path = Path(master.items_file).expanduser()
-    path = path if path.is_absolute() else home.root / path
+    path = home.path_in(master.items_file)
     if not path.exists():
         raise MasterItemsError(f"master items file {path} not found (accounts.yaml items_file)")
-    try:
-        result = validate_piece(PIECES["items"], read_piece_file(path))
-    except UnreadableFile as exc:
-        raise MasterItemsError(f"master items file: {exc}") from exc
-    if len(result.rejected):
-        problems = "; ".join(
-            f"row {r.row_number} {r.column_name} '{r.value}': {r.reason}"
-            for r in result.rejected.head(10).itertuples()
-        )
-        raise MasterItemsError(
-            f"master items file {path.name}: {result.rows_rejected} row(s) rejected: {problems}"
-        )
-    return result.frame
+    where = f"master items file {path.name}"
+    items = PIECES["items"]
+    return validate_whole_file(items, path, MasterItemsError, "master items file", where).frame

@@ -80,6 +80,21 @@ class PublishError(RuntimeError):
 
 
 @dataclass(frozen=True)
+class _Target:
+    """Where one publish writes (``schema``) and who may read it: ``bi_role`` every row, each
+    account's role (``account_roles``, account_id -> role) its own rows."""
+
+    schema: str
+    bi_role: str | None
+    account_roles: dict[str, str]
+
+    @property
+    def roles(self) -> list[str]:
+        """Every role the publish grants to, the BI role first."""
+        return ([self.bi_role] if self.bi_role else []) + list(self.account_roles.values())
+
+
+@dataclass(frozen=True)
 class PublishedTable:
     name: str
     rows: int
@@ -327,7 +342,8 @@ def publish_marts(
         account_roles = (
             _account_roles(duck, sources, account_role_prefix) if row_level_security else {}
         )
-        report = _publish_or_roll_back(duck, pg_url, selected, schema, bi_role, account_roles, say)
+        target = _Target(schema, bi_role, account_roles)
+        report = _publish_or_roll_back(duck, pg_url, selected, target, say)
     finally:
         duck.close()
 
@@ -370,9 +386,7 @@ def _publish_or_roll_back(
     duck: duckdb.DuckDBPyConnection,
     pg_url: str,
     sources: list[_Source],
-    schema: str,
-    bi_role: str | None,
-    account_roles: dict[str, str],
+    target: _Target,
     say: Progress,
 ) -> PublishReport:
     """Connect and publish in one transaction, rolled back (as a PublishError) on any failure."""
@@ -382,12 +396,13 @@ def _publish_or_roll_back(
         raise PublishError(f"cannot connect to PostgreSQL: {exc}".strip()) from exc
     try:
         with tempfile.TemporaryDirectory(prefix="tributary-publish-") as scratch:
-            return _publish(duck, conn, Path(scratch), sources, schema, bi_role, account_roles, say)
+            return _publish(duck, conn, Path(scratch), sources, target, say)
     except (psycopg2.Error, duckdb.Error) as exc:
         _rollback(conn)
         message = (getattr(exc, "pgerror", None) or str(exc)).strip()
         raise PublishError(
-            f"publishing to PostgreSQL schema {schema} failed, nothing was changed: {message}"
+            f"publishing to PostgreSQL schema {target.schema} failed, nothing was changed: "
+            f"{message}"
         ) from exc
     except BaseException:
         _rollback(conn)
@@ -409,22 +424,21 @@ def _publish(
     conn,
     scratch: Path,
     sources: list[_Source],
-    schema: str,
-    bi_role: str | None,
-    account_roles: dict[str, str],
+    target: _Target,
     say: Progress,
 ) -> PublishReport:
     """Everything in one transaction; the caller rolls back on any exception."""
+    schema, bi_role, account_roles = target.schema, target.bi_role, target.account_roles
     token = secrets.token_hex(4)
-    target = sql.Identifier(schema)
+    schema_id = sql.Identifier(schema)
     cur = conn.cursor()
 
     # One publisher per schema at a time; the lock is released by commit or rollback.
     cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"tributary.publish:{schema}",))
-    cur.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(target))
+    cur.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(schema_id))
 
     roles_created = []
-    for role in ([bi_role] if bi_role else []) + list(account_roles.values()):
+    for role in target.roles:
         if _ensure_role(cur, role):
             roles_created.append(role)
             say(f"created role {role} (NOLOGIN)")
@@ -443,8 +457,10 @@ def _publish(
     for source, staging, published in staged:
         _swap_in_table(cur, schema, source, staging)
         _grant_table(cur, sql.Identifier(schema, source.name), published, bi_role, account_roles)
-    for role in ([bi_role] if bi_role else []) + list(account_roles.values()):
-        cur.execute(sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(target, sql.Identifier(role)))
+    for role in target.roles:
+        cur.execute(
+            sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(schema_id, sql.Identifier(role))
+        )
     conn.commit()
     swap_seconds = time.perf_counter() - swap_started
 

@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 MASTER_ID = "master"
 MASTER_ROLE = "master"
 CHILD_ROLE = "child"
+# One series (an item at a location of one scope): the key of forecasts, plans and KPIs.
+SERIES_KEYS = ["account_id", "item_code", "location"]
 
 
 def scope_ids(config: Config) -> list[str]:

@@ -20,12 +20,13 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from tributary.config import check_date_format
-from tributary.connectors.folder import RawTable, UnreadableFile
+from tributary.connectors.folder import RawTable, UnreadableFile, read_piece_file
 from tributary.contract import MAX_ABS_VALUE, Piece, category_list_column, normalize_header
 from tributary.graph import loop_edges
 from tributary.schemas import failing_rows
@@ -270,6 +271,27 @@ def validate_piece(
     rejected = _rejected_rows(piece, raw, problems, row_numbers)
     rows_read = len(text) + len(raw.bad_lines)
     return PieceResult(piece.name, raw.file, frame, rejected, rows_read, notes)
+
+
+def validate_whole_file(
+    piece: Piece, path: Path, error: type[Exception], unreadable: str, rejected: str
+) -> PieceResult:
+    """Read and validate a master's file in which one bad row fails the whole file.
+
+    Raises ``error``: "<unreadable>: <why>" when the file cannot be read, "<rejected>: N row(s)
+    rejected: <the first ten, with their reasons>" when any row is rejected.
+    """
+    try:
+        result = validate_piece(piece, read_piece_file(path))
+    except UnreadableFile as exc:
+        raise error(f"{unreadable}: {exc}") from exc
+    if len(result.rejected):
+        problems = "; ".join(
+            f"row {r.row_number} {r.column_name} '{r.value}': {r.reason}"
+            for r in result.rejected.head(10).itertuples()
+        )
+        raise error(f"{rejected}: {result.rows_rejected} row(s) rejected: {problems}")
+    return result
 
 
 def _mapped_text(

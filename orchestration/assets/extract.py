@@ -99,35 +99,28 @@ def account_data(
         yield dg.MaterializeResult(asset_key=key, metadata=metadata)
 
 
+# The registry asset's three outputs: each written once the loads are done.
+REGISTRY_OUTPUTS = {
+    REGISTRY_KEY: "The accounts registry from accounts.yaml (master first, children in order) "
+    "with the run's planning date (as_of), written once the loads are done.",
+    MASTER_ITEMS_KEY: "The master's item overrides (accounts.yaml master.items_file), "
+    "validated like an items file.",
+    EXCHANGE_RATES_KEY: "The master's exchange rates (accounts.yaml master.exchange_rates): "
+    "currency, rate_to_base, valid_from; converts children's money to the base currency.",
+}
+
+
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(
-            REGISTRY_KEY,
+            key,
             deps=ACCOUNT_DATA_KEYS,
             group_name=EXTRACT_GROUP,
-            description="The accounts registry from accounts.yaml (master first, children in "
-            "order) with the run's planning date (as_of), written once the loads are done.",
+            description=description,
             kinds={"parquet"},
             automation_condition=after_loads(),
-        ),
-        dg.AssetSpec(
-            MASTER_ITEMS_KEY,
-            deps=ACCOUNT_DATA_KEYS,
-            group_name=EXTRACT_GROUP,
-            description="The master's item overrides (accounts.yaml master.items_file), "
-            "validated like an items file.",
-            kinds={"parquet"},
-            automation_condition=after_loads(),
-        ),
-        dg.AssetSpec(
-            EXCHANGE_RATES_KEY,
-            deps=ACCOUNT_DATA_KEYS,
-            group_name=EXTRACT_GROUP,
-            description="The master's exchange rates (accounts.yaml master.exchange_rates): "
-            "currency, rate_to_base, valid_from; converts children's money to the base currency.",
-            kinds={"parquet"},
-            automation_condition=after_loads(),
-        ),
+        )
+        for key, description in REGISTRY_OUTPUTS.items()
     ],
     can_subset=False,
 )
@@ -143,8 +136,8 @@ def account_registry(tributary_home: TributaryHome):
     rows = registry_rows(config)
     lake = Lake(tributary_home.home.lake)
     lake.write_registry(rows)
-    lake.write_master_items(overrides)
-    lake.write_exchange_rates(rates)
+    lake.write_master_table("master_items", overrides)
+    lake.write_master_table("exchange_rates", rates)
     yield dg.MaterializeResult(
         asset_key=REGISTRY_KEY,
         metadata={"accounts": len(rows) - 1, "as_of": str(rows[0]["as_of"])},

@@ -4,6 +4,7 @@ warehouse network's day-by-day replenishment."""
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -11,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from tributary.demo.catalogue import (
+    CATALOGUE,
     DC_LEAD_TIME,
     HISTORY_END,
     HISTORY_START,
@@ -60,6 +62,20 @@ def _level(item: Item, rng: np.random.Generator) -> np.ndarray:
     if p == "none":
         return np.zeros(n)
     return np.ones(n)  # smooth, intermittent, fractional
+
+
+def _sold_levels(
+    codes: Iterable[str], rng: np.random.Generator
+) -> Iterator[tuple[Item, np.ndarray]]:
+    """Each sold item of ``codes`` (pattern other than none) with its demand level.
+
+    Lazily: each level is drawn from ``rng`` as its item is reached, so that the caller's own
+    draws for one item come before the next item's level, as the generated files expect.
+    """
+    for code in codes:
+        item = CATALOGUE[code]
+        if item.pattern != "none":
+            yield item, _level(item, rng)
 
 
 def _draw(item: Item, lam: np.ndarray, rng: np.random.Generator) -> np.ndarray:

@@ -21,7 +21,7 @@ from tributary.demo.catalogue import (
     Item,
 )
 from tributary.demo.formatting import _day, _fmt, _money, _num, _write_csv
-from tributary.demo.simulation import DOW, _current_price, _draw, _level, _price_at
+from tributary.demo.simulation import DOW, _current_price, _draw, _price_at, _sold_levels
 
 # (items, location, channel, start, end, discount); "*" = every webshop item with a pattern
 WEB_PROMOTIONS = (
@@ -62,10 +62,7 @@ def _webshop(rng: np.random.Generator, out: Path) -> dict[str, int]:
 
 def _write_transactions(rng: np.random.Generator, out: Path) -> int:
     tx: list[dict[str, str]] = []
-    sold_items = [c for c in WEBSHOP_ITEMS if CATALOGUE[c].pattern != "none"]
-    for code in sold_items:
-        item = CATALOGUE[code]
-        level = _level(item, rng)
+    for item, level in _sold_levels(WEBSHOP_ITEMS, rng):
         for channel, share, price_factor in WEB_CHANNELS:
             tx += _channel_lines(item, channel, share, level, price_factor, rng)
     tx.sort(key=lambda r: (r["_sort"], r["Item code"], r["Channel"]))

@@ -23,7 +23,7 @@ from tributary.demo.catalogue import (
     Item,
 )
 from tributary.demo.formatting import _day, _fmt, _money, _num, _write_csv
-from tributary.demo.simulation import DOW, _current_price, _level
+from tributary.demo.simulation import DOW, _current_price, _sold_levels
 
 WHOLESALE_GROUPS = (("retail", 0.55, 0.0), ("horeca", 0.45, 0.08))  # group, share, discount
 
@@ -44,10 +44,8 @@ def _wholesale(rng: np.random.Generator, out: Path) -> dict[str, int]:
 
 def _write_transactions(rng: np.random.Generator, out: Path) -> int:
     rows: list[tuple] = []
-    sold_items = [c for c in WHOLESALE_ITEMS if CATALOGUE[c].pattern != "none"]
-    for code in sold_items:
-        item = CATALOGUE[code]
-        level = _level(item, rng)
+    for item, level in _sold_levels(WHOLESALE_ITEMS, rng):
+        code = item.code
         pack = item.pack if item.pack > 1 else 2
         if item.pattern == "fractional":
             pack = 5  # fabric sold to the trade in 5 m lengths

@@ -29,16 +29,7 @@ PROPHET_COMBOS = {"combo_median_prophet": np.median, "combo_mean_prophet": np.me
 # Without prophet (its final fit failed), a combination with prophet falls back to this one.
 WITHOUT_PROPHET = {"combo_median_prophet": "combo_median", "combo_mean_prophet": "combo_mean"}
 ComboMembers = tuple[np.ndarray, list[np.ndarray]]  # rows, one (members, rows, h) per origin
-SMOOTH_CANDIDATES = (
-    "combo_median",
-    "combo_mean",
-    "ets",
-    "theta",
-    "arima",
-    "seasonal_naive",
-    "naive",
-    "mean",
-)
+SMOOTH_CANDIDATES = (*COMBOS, *COMBO_MEMBERS, "seasonal_naive", "naive", "mean")
 # Intermittent series choose among the rate estimators only: MAE-based scores reward a zero
 # forecast (naive after a zero week), and a plain mean is what ADIDA approximates anyway.
 INTERMITTENT_CANDIDATES = ("croston_sba", "tsb", "adida")
@@ -49,17 +40,11 @@ CANDIDATES = {
     "lumpy": INTERMITTENT_CANDIDATES,
 }
 MODEL_ORDER = (
-    "combo_median_prophet",
-    "combo_mean_prophet",
-    "combo_median",
-    "combo_mean",
-    "ets",
-    "theta",
-    "arima",
+    *PROPHET_COMBOS,
+    *COMBOS,
+    *COMBO_MEMBERS,
     "seasonal_naive",
-    "croston_sba",
-    "tsb",
-    "adida",
+    *INTERMITTENT_CANDIDATES,
     "prophet",
     "naive",
     "mean",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .history import KEYS
+from tributary.scopes import SERIES_KEYS
 
 ADI_CUT = 1.32
 CV2_CUT = 0.49
@@ -41,11 +41,11 @@ def item_status(keys: pd.DataFrame, items: pd.DataFrame | None) -> np.ndarray:
     """'terminated', 'inactive' or '' per series row of `keys` (no item row: active)."""
     if items is None or items.empty:
         return np.full(len(keys), "", dtype=object)
-    it = items[KEYS].copy()
+    it = items[SERIES_KEYS].copy()
     it["_term"] = items.get("termination", False)
     it["_inact"] = items.get("inactive", False)
-    it = it.drop_duplicates(KEYS, keep="last")
-    merged = keys[KEYS].merge(it, on=KEYS, how="left")
+    it = it.drop_duplicates(SERIES_KEYS, keep="last")
+    merged = keys[SERIES_KEYS].merge(it, on=SERIES_KEYS, how="left")
     term = merged["_term"].astype("boolean").fillna(False).to_numpy(dtype=bool)
     inact = merged["_inact"].astype("boolean").fillna(False).to_numpy(dtype=bool)
     return np.where(term, "terminated", np.where(inact, "inactive", "")).astype(object)

@@ -11,10 +11,11 @@ import numpy as np
 import pandas as pd
 
 from tributary.periods import first_forecast_period, floor_periods, shift_period
+from tributary.scopes import SERIES_KEYS
 
 from . import backtest as btm
 from .classify import demand_class, item_status
-from .history import KEYS, Panel, build_panel
+from .history import Panel, build_panel
 from .intervals import bounds, sigma
 from .metrics import bias, wape
 from .models import window_mean
@@ -23,7 +24,7 @@ from .prophet_runner import ProphetTask, run_prophet
 from .settings import ForecastResult, ForecastSettings
 
 FORECAST_COLUMNS = [
-    *KEYS,
+    *SERIES_KEYS,
     "period_start",
     "forecast_qty",
     "forecast_lo",
@@ -32,7 +33,7 @@ FORECAST_COLUMNS = [
     "model",
 ]
 ACCURACY_COLUMNS = [
-    *KEYS,
+    *SERIES_KEYS,
     "model",
     "wape",
     "mase",
@@ -53,13 +54,13 @@ def _future_discount(
     out = np.zeros((len(keys), len(future)))
     if promotions is None or promotions.empty or len(keys) == 0:
         return out
-    p = promotions[[*KEYS, "period_start", "promo_discount"]].copy()
+    p = promotions[[*SERIES_KEYS, "period_start", "promo_discount"]].copy()
     p["period_start"] = floor_periods(p["period_start"], period)
     p = p[p["period_start"].isin(future)]
     if p.empty:
         return out
-    p = p.groupby([*KEYS, "period_start"], as_index=False)["promo_discount"].max()
-    idx = keys[KEYS].reset_index().merge(p, on=KEYS, how="inner")
+    p = p.groupby([*SERIES_KEYS, "period_start"], as_index=False)["promo_discount"].max()
+    idx = keys[SERIES_KEYS].reset_index().merge(p, on=SERIES_KEYS, how="inner")
     out[idx["index"].to_numpy(), future.get_indexer(idx["period_start"])] = (
         pd.to_numeric(idx["promo_discount"], errors="coerce").fillna(0).clip(0, 1).to_numpy()
     )
@@ -309,7 +310,7 @@ def _forecast_frame(
     model: np.ndarray,
 ) -> pd.DataFrame:
     n, hz = fc.shape
-    out = keys.loc[np.repeat(np.arange(n), hz), KEYS].reset_index(drop=True)
+    out = keys.loc[np.repeat(np.arange(n), hz), SERIES_KEYS].reset_index(drop=True)
     out["period_start"] = pd.DatetimeIndex(np.tile(future.to_numpy(), n)).astype("datetime64[ns]")
     out["forecast_qty"] = fc.ravel()
     out["forecast_lo"] = lo.ravel()
@@ -331,7 +332,7 @@ def _accuracy_frame(
         cols["mase"][rows] = sc.mase[rows]
         cols["bias"][rows] = bias(sc.err[rows], sc.act[rows])
         tested[rows] = np.nan_to_num(sc.n[rows]).astype(int)
-    out = keys[KEYS].reset_index(drop=True).copy()
+    out = keys[SERIES_KEYS].reset_index(drop=True).copy()
     out["model"] = model.astype(str)
     for k, v in cols.items():
         out[k] = np.where(tested > 0, v, np.nan)  # nothing tested: no score, not a perfect one

@@ -8,8 +8,7 @@ import numpy as np
 import pandas as pd
 
 from tributary.periods import floor_periods, period_days, shift_period
-
-KEYS = ["account_id", "item_code", "location"]
+from tributary.scopes import SERIES_KEYS
 
 
 @dataclass
@@ -37,9 +36,12 @@ def build_panel(history: pd.DataFrame, first_future: pd.Timestamp, period: str) 
     h["period_start"] = floor_periods(h["period_start"], period)
     h = h[h["period_start"] < first_future]
     keys = (
-        h[KEYS].drop_duplicates().sort_values(KEYS, kind="mergesort").reset_index(drop=True)
+        h[SERIES_KEYS]
+        .drop_duplicates()
+        .sort_values(SERIES_KEYS, kind="mergesort")
+        .reset_index(drop=True)
         if len(h)
-        else pd.DataFrame(columns=KEYS)
+        else pd.DataFrame(columns=SERIES_KEYS)
     )
     if h.empty:
         return Panel(keys, pd.DatetimeIndex([]), np.zeros((0, 0)), np.zeros((0, 0)))
@@ -70,7 +72,7 @@ def build_panel(history: pd.DataFrame, first_future: pd.Timestamp, period: str) 
         if "promo_discount" in h
         else np.zeros(len(h))
     )
-    row = keys.reset_index().merge(h[KEYS], on=KEYS, how="right")["index"].to_numpy()
+    row = keys.reset_index().merge(h[SERIES_KEYS], on=SERIES_KEYS, how="right")["index"].to_numpy()
     col = periods_idx.get_indexer(h["period_start"])
     ok = col >= 0
     y = np.full((len(keys), len(periods_idx)), np.nan)

@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 
 from tributary.config import PROPHET_MODES, Master
+from tributary.contract import DEFAULT_LEAD_TIME_DAYS
 from tributary.periods import MEAN_PERIOD_DAYS, PERIODS
 
 DEFAULT_SEASON = {"day": 7, "week": 52, "month": 12}
-DEFAULT_LEAD_TIME_DAYS = 30.0  # as the planner defaults it
 
 
 def consumed_periods(

@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tributary.planning.grid import KEYS, Grid
+from tributary.planning.grid import Grid
+from tributary.scopes import SERIES_KEYS
 
 
 def project_batches(
@@ -24,11 +25,11 @@ def project_batches(
     value.
     """
     per_row = np.zeros(len(items))
-    cols = KEYS + ["batch_code", "expiration_date", "qty_expiring", "value"]
+    cols = SERIES_KEYS + ["batch_code", "expiration_date", "qty_expiring", "value"]
     if batches is None or len(batches) == 0:
         return pd.DataFrame(columns=cols), per_row
-    pos = items[KEYS].reset_index(drop=True).assign(_row=np.arange(len(items)))
-    b = batches.merge(pos, on=KEYS, how="inner")
+    pos = items[SERIES_KEYS].reset_index(drop=True).assign(_row=np.arange(len(items)))
+    b = batches.merge(pos, on=SERIES_KEYS, how="inner")
     b["expiration_date"] = pd.to_datetime(b["expiration_date"]).dt.normalize()
     b = b.sort_values(["_row", "expiration_date", "batch_code"], kind="stable")
     row = b["_row"].to_numpy(dtype=int)
@@ -53,7 +54,7 @@ def project_batches(
         unit = pd.to_numeric(value_col, errors="coerce").to_numpy(dtype=float)
     if price is not None:
         unit = np.where(np.isnan(unit), pd.to_numeric(price, errors="coerce"), unit)
-    out = b[KEYS + ["batch_code", "expiration_date"]].assign(
+    out = b[SERIES_KEYS + ["batch_code", "expiration_date"]].assign(
         qty_expiring=left, value=left * unit[row]
     )
     return out[out["qty_expiring"] > 1e-9].reset_index(drop=True)[cols], per_row

@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tributary.planning.grid import KEYS, Grid
+from tributary.planning.grid import Grid
+from tributary.scopes import SERIES_KEYS
 
 
 def _date(as_of: pd.Timestamp, days: np.ndarray) -> pd.Series:
@@ -24,8 +25,10 @@ def receipts(
     """Open orders as receipt events: item (row in `items`), offset (days >= 0), qty."""
     if open_orders is None or len(open_orders) == 0:
         return pd.DataFrame({"item": np.zeros(0, int), "offset": [], "qty": []})
-    row_of = items[KEYS].reset_index(drop=True).assign(item=np.arange(len(items)))
-    ev = open_orders[KEYS + ["qty", "delivery_date"]].merge(row_of, on=KEYS, how="inner")
+    row_of = items[SERIES_KEYS].reset_index(drop=True).assign(item=np.arange(len(items)))
+    ev = open_orders[SERIES_KEYS + ["qty", "delivery_date"]].merge(
+        row_of, on=SERIES_KEYS, how="inner"
+    )
     delivery = pd.to_datetime(ev["delivery_date"]).dt.normalize()
     offset = ((delivery - as_of) / pd.Timedelta(days=1)).fillna(1).to_numpy(dtype=float) - 1
     return pd.DataFrame(

@@ -9,7 +9,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tributary.planning.grid import KEYS
+from tributary.scopes import SERIES_KEYS
+
+# What moves from one location to another: the first columns of a transfer, here and in the plan.
+MOVE_COLUMNS = ["account_id", "item_code", "from_location", "to_location", "transfer_region", "qty"]
 
 
 class EchelonError(ValueError):
@@ -30,29 +33,31 @@ def dc_edges(items: pd.DataFrame) -> pd.DataFrame:
     """
     dc = _text(items, "dc_name")
     stores = np.flatnonzero((dc != "").to_numpy())
-    pos = items[KEYS].reset_index(drop=True).assign(_pos=np.arange(len(items)))
+    pos = items[SERIES_KEYS].reset_index(drop=True).assign(_pos=np.arange(len(items)))
     want = items.iloc[stores][["account_id", "item_code"]].assign(
         location=dc.iloc[stores].to_numpy(), _child=stores
     )
-    hit = want.merge(pos, on=KEYS, how="left")
+    hit = want.merge(pos, on=SERIES_KEYS, how="left")
     if hit["_pos"].isna().any():
         raise EchelonError("DC row missing; call add_missing_rows first")
     parent = hit["_pos"].to_numpy(dtype=int)
     if (dc.iloc[parent] != "").any():
         bad = items.iloc[parent[(dc.iloc[parent] != "").to_numpy()]]
-        raise EchelonError(f"a DC cannot be supplied by a DC: {bad[KEYS].values.tolist()[:3]}")
+        raise EchelonError(
+            f"a DC cannot be supplied by a DC: {bad[SERIES_KEYS].values.tolist()[:3]}"
+        )
     return pd.DataFrame(
         {"child": hit["_child"].to_numpy(dtype=int), "parent": parent, "factor": 1.0, "kind": "dc"}
     )
 
 
 def add_missing_rows(items: pd.DataFrame, wanted: pd.DataFrame) -> pd.DataFrame:
-    """Append rows (KEYS, plus any given columns) for supplying rows not in `items` (a DC that
+    """Append rows (the series keys, plus any given columns) for supplying rows not in `items` (a DC
     stores an item, a component at a location); other parameters take their defaults."""
     if len(wanted) == 0:
         return items
-    known = items[KEYS].assign(_known=True)
-    new = wanted.drop_duplicates(KEYS).merge(known, on=KEYS, how="left")
+    known = items[SERIES_KEYS].assign(_known=True)
+    new = wanted.drop_duplicates(SERIES_KEYS).merge(known, on=SERIES_KEYS, how="left")
     new = new[new["_known"].isna()].drop(columns="_known")
     if len(new) == 0:
         return items
@@ -92,18 +97,7 @@ def intersite_transfers(
     need = np.where(region != "", np.ceil(np.maximum(need, 0) - 1e-9), 0.0)
     over = np.where(region != "", np.floor(np.maximum(overstock, 0) + 1e-9), 0.0)
     filled = np.zeros(len(frame))
-    empty = pd.DataFrame(
-        columns=[
-            "account_id",
-            "item_code",
-            "from_location",
-            "to_location",
-            "transfer_region",
-            "qty",
-            "from_row",
-            "to_row",
-        ]
-    )
+    empty = pd.DataFrame(columns=[*MOVE_COLUMNS, "from_row", "to_row"])
     ni, si = np.flatnonzero(need > 0), np.flatnonzero(over > 0)
     if len(ni) == 0 or len(si) == 0:
         return empty, filled

@@ -22,8 +22,7 @@ import numpy as np
 import pandas as pd
 
 from tributary.periods import MEAN_PERIOD_DAYS, check_period, shift_period
-
-KEYS = ["account_id", "item_code", "location"]
+from tributary.scopes import SERIES_KEYS
 
 
 @dataclass
@@ -112,7 +111,8 @@ class Grid:
 
 
 def build_grid(items: pd.DataFrame, forecast: pd.DataFrame, as_of: dt.date, period: str) -> Grid:
-    """Align `forecast` (KEYS, period_start, forecast_qty[, sigma | forecast_sigma]) to `items`.
+    """Align `forecast` (SERIES_KEYS, period_start, forecast_qty[, sigma | forecast_sigma]) to
+    `items`.
 
     Items without forecast rows get zero demand and zero error; forecast rows of other items are
     ignored. Missing periods inside the grid count as zero.
@@ -140,10 +140,10 @@ def build_grid(items: pd.DataFrame, forecast: pd.DataFrame, as_of: dt.date, peri
     c = np.maximum(a, 0.0)
     k = len(length)
 
-    row_of = items[KEYS].reset_index(drop=True).copy()
+    row_of = items[SERIES_KEYS].reset_index(drop=True).copy()
     row_of["_row"] = np.arange(n)
     fc = forecast.assign(_start=starts.to_numpy())
-    fc = fc.merge(row_of, on=KEYS, how="inner")
+    fc = fc.merge(row_of, on=SERIES_KEYS, how="inner")
     col = np.searchsorted(bounds[:-1].to_numpy(), fc["_start"].to_numpy())
     rows = fc["_row"].to_numpy()
     F = np.zeros((n, k))

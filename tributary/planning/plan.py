@@ -26,12 +26,13 @@ from tributary.planning.batches import project_batches
 from tributary.planning.constraints import assign_containers
 from tributary.planning.dates import receipts
 from tributary.planning.echelon import (
+    MOVE_COLUMNS,
     add_missing_rows,
     dc_edges,
     intersite_transfers,
     planning_levels,
 )
-from tributary.planning.grid import KEYS, build_grid
+from tributary.planning.grid import build_grid
 from tributary.planning.policy import (
     finish_quantities,
     num,
@@ -40,14 +41,10 @@ from tributary.planning.policy import (
     shelf_life_cap,
     with_sources,
 )
+from tributary.scopes import SERIES_KEYS
 
 TRANSFER_COLUMNS = [
-    "account_id",
-    "item_code",
-    "from_location",
-    "to_location",
-    "transfer_region",
-    "qty",
+    *MOVE_COLUMNS,
     "kind",
     "ship_date",
     "delivery_date",
@@ -71,13 +68,15 @@ PO_COLUMNS = [
 
 def _bom_edges(items: pd.DataFrame, bom: pd.DataFrame) -> pd.DataFrame:
     """Edges finished row -> component row at the same location (manufactured rows only)."""
-    made = items[items["source"] == "manufacturing"][KEYS].reset_index()
+    made = items[items["source"] == "manufacturing"][SERIES_KEYS].reset_index()
     keys = ["account_id", "finished_code"] if "account_id" in bom else ["finished_code"]
     e = made.rename(columns={"item_code": "finished_code", "index": "child"}).merge(
         bom[keys + ["material_code", "usage"]], on=keys, how="inner"
     )
     pos = (
-        items[KEYS].reset_index().rename(columns={"item_code": "material_code", "index": "parent"})
+        items[SERIES_KEYS]
+        .reset_index()
+        .rename(columns={"item_code": "material_code", "index": "parent"})
     )
     e = e.merge(pos, on=["account_id", "material_code", "location"], how="inner")
     return pd.DataFrame(
@@ -97,10 +96,10 @@ def _prepare(items: pd.DataFrame, bom: pd.DataFrame | None) -> tuple[pd.DataFram
         bom = mrp.clean_bom(bom)
         mrp.low_level_codes(bom)  # raises on loops
         items = mrp.mark_manufactured(items, bom)
-        made = items[items["source"] == "manufacturing"][KEYS]
+        made = items[items["source"] == "manufacturing"][SERIES_KEYS]
         keys = ["account_id", "finished_code"] if "account_id" in bom else ["finished_code"]
         comp = made.rename(columns={"item_code": "finished_code"}).merge(bom, on=keys)
-        wanted = comp.rename(columns={"material_code": "item_code"})[KEYS]
+        wanted = comp.rename(columns={"material_code": "item_code"})[SERIES_KEYS]
         for _ in range(len(bom) + 1):  # components of components, level by level
             before = len(items)
             items = add_missing_rows(items, wanted)
@@ -109,9 +108,9 @@ def _prepare(items: pd.DataFrame, bom: pd.DataFrame | None) -> tuple[pd.DataFram
                     items.drop(columns=["manufacturing_lead_time_days"], errors="ignore"), bom
                 )
             )
-            made = items[items["source"] == "manufacturing"][KEYS]
+            made = items[items["source"] == "manufacturing"][SERIES_KEYS]
             comp = made.rename(columns={"item_code": "finished_code"}).merge(bom, on=keys)
-            wanted = comp.rename(columns={"material_code": "item_code"})[KEYS]
+            wanted = comp.rename(columns={"material_code": "item_code"})[SERIES_KEYS]
             if len(items) == before:
                 break
     else:

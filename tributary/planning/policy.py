@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
+from tributary.contract import DEFAULT_LEAD_TIME_DAYS
 from tributary.outputs import ORDER_PLAN_SCHEMA
 from tributary.planning import dates
 from tributary.planning.constraints import apply_containers, apply_group_minimums
@@ -120,7 +121,7 @@ def policy_levels(
     """Demand over L and L + R, safety stock, reorder point, order-up-to, position and the net
     need max(0, OUT - position) for the given grid rows (items aligned with rows)."""
     P = grid.period_days
-    L = np.maximum(num(items, "lead_time_days", 30.0), 0.0)
+    L = np.maximum(num(items, "lead_time_days", DEFAULT_LEAD_TIME_DAYS), 0.0)
     R = np.maximum(num(items, "order_cycle_days", P), 0.0)
     req = np.maximum(num(items, "required_now", 0.0), 0.0)
     d_lt = grid.cumulative(L, rows)
@@ -224,7 +225,7 @@ def shelf_life_cap(items: pd.DataFrame, grid: Grid, rows: np.ndarray) -> np.ndar
     """Forecast within the shelf life, counted from the expected delivery (L .. L + shelf life);
     NaN where no shelf life is given."""
     life = shelf_life_days(items, grid.period_days)
-    L = np.maximum(num(items, "lead_time_days", 30.0), 0.0)
+    L = np.maximum(num(items, "lead_time_days", DEFAULT_LEAD_TIME_DAYS), 0.0)
     cap = grid.window(L, L + np.nan_to_num(life), rows)
     return np.where(np.isnan(life), np.nan, cap)
 
