@@ -41,6 +41,17 @@ kit_components as (
 
 ),
 
+-- the items that are kits: their lines are exploded, not kept
+kits as (
+
+    select distinct
+        account_id,
+        kit_code
+
+    from kit_components
+
+),
+
 lines as (
 
     select
@@ -112,7 +123,7 @@ leaves as (
 
     select exploded.*
     from exploded
-    anti join (select distinct account_id, kit_code from kit_components) as kits
+    anti join kits
         on exploded.account_id = kits.account_id
         and exploded.item_code = kits.kit_code
 
@@ -168,7 +179,7 @@ final as (
         0 as kit_depth
 
     from lines
-    anti join (select distinct account_id, kit_code from kit_components) as kits
+    anti join kits
         on lines.account_id = kits.account_id
         and lines.item_code = kits.kit_code
 
