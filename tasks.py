@@ -102,7 +102,7 @@ def main(argv: list[str]) -> int:
 
 def lint_sql(command: list[str | Path], env: dict[str, str]) -> int:
     """sqlfluff over the dbt project: the dbt templater compiles every model, so it gets a
-    warehouse file and a target folder of its own (never the ones the CLI and Dagster use)."""
+    warehouse file, target and log folders of its own (never the ones the CLI and Dagster use)."""
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="tributary-sqlfluff-") as scratch:
@@ -110,6 +110,7 @@ def lint_sql(command: list[str | Path], env: dict[str, str]) -> int:
             env,
             TRIBUTARY_WAREHOUSE=str(Path(scratch) / "lint.duckdb"),
             DBT_TARGET_PATH=str(Path(scratch) / "target"),
+            DBT_LOG_PATH=str(Path(scratch) / "logs"),
         )
         return _run(*command, env=env)
 
