@@ -78,7 +78,9 @@ def main(argv: list[str]) -> int:
         "demo": [BIN / "tributary", "demo", "--home", "tributary-demo", "--force"],
         # Both cores: each test module whole on one worker (tests/conftest.py).
         "test": [BIN / "python", "-m", "pytest", "-n", "2", "--dist", "loadgroup"],
+        # ruff (extra args go to it), then sqlfluff over the dbt project's SQL (lint-sql).
         "lint": [BIN / "ruff", "check", "."],
+        "lint-sql": [BIN / "sqlfluff", "lint", "dbt_project/models", "dbt_project/tests"],
         "bench": [BIN / "python", "bench/load.py"],
     }
     if not argv or argv[0] not in commands:
@@ -91,7 +93,26 @@ def main(argv: list[str]) -> int:
     if not command:
         return 0
     env = dict(os.environ, DBT_SEND_ANONYMOUS_USAGE_STATS="false")
+    if argv[0] == "lint":
+        return _run(*command, *argv[1:], env=env) or lint_sql(commands["lint-sql"], env)
+    if argv[0] == "lint-sql":
+        return lint_sql([*command, *argv[1:]], env)
     return _run(*command, *argv[1:], env=env)
+
+
+def lint_sql(command: list[str | Path], env: dict[str, str]) -> int:
+    """sqlfluff over the dbt project: the dbt templater compiles every model, so it gets a
+    warehouse file, target and log folders of its own (never the ones the CLI and Dagster use)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="tributary-sqlfluff-") as scratch:
+        env = dict(
+            env,
+            TRIBUTARY_WAREHOUSE=str(Path(scratch) / "lint.duckdb"),
+            DBT_TARGET_PATH=str(Path(scratch) / "target"),
+            DBT_LOG_PATH=str(Path(scratch) / "logs"),
+        )
+        return _run(*command, env=env)
 
 
 if __name__ == "__main__":

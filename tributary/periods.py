@@ -1,8 +1,9 @@
 """Planning periods: which there are, how long they are and how to step between their starts.
 
 The one place the forecaster, the planner, the KPIs and the config read a period's facts from.
-Weeks start on Monday (like DuckDB's date_trunc), months on the 1st. dbt has its own copy in
-macros/planning_vars.sql (the SQL side); keep the two in step.
+Weeks start on Monday (like DuckDB's date_trunc), months on the 1st. dbt's SQL says the same in
+DuckDB's terms (macros/planning_vars.sql: date_trunc, an interval, the mean length);
+tests/test_periods.py runs those macros in DuckDB and fails when the two disagree.
 """
 
 from __future__ import annotations

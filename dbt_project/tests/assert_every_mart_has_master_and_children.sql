@@ -8,7 +8,9 @@ child_accounts as (
 
 ),
 
-{% set marts = ['rejected_rows', 'items', 'sales_history', 'demand_history', 'inventory_position', 'open_orders'] %}
+{% set marts = [
+    'rejected_rows', 'items', 'sales_history', 'demand_history', 'inventory_position', 'open_orders',
+] %}
 counts as (
 
     {% for mart in marts %}
@@ -16,7 +18,7 @@ counts as (
         '{{ mart }}' as mart,
         count(*) filter (where account_id = {{ master_id() }}) as master_rows,
         count(*) filter (
-            where account_id in (select account_id from child_accounts)
+            where account_id in (select child_accounts.account_id from child_accounts)
         ) as child_rows
 
     from {{ ref(mart) }}

@@ -51,7 +51,9 @@ window_rates as (
 
 as_of_rates as (
 
-    select account_id, rate_to_base
+    select
+        account_id,
+        rate_to_base
     from rates
     where {{ as_of() }} >= valid_from and {{ as_of() }} < valid_to
 
@@ -81,6 +83,7 @@ select
 
 from summary
 cross join children
-where summary.account_id = {{ master_id() }}
+where
+    summary.account_id = {{ master_id() }}
     and abs(coalesce(summary.annual_revenue, 0) - coalesce(children.annual_revenue, 0))
-        > 1e-9 * greatest(1, abs(coalesce(summary.annual_revenue, 0)))
+    > 1e-9 * greatest(1, abs(coalesce(summary.annual_revenue, 0)))

@@ -46,5 +46,6 @@ where abs(master_plan.on_hand - coalesce(by_account.on_hand, 0)) > 1e-6
     -- with no demand over lead time in any child there are no shares to split the order by
     or (
         by_account.share_of_demand > 0
-        and abs(master_plan.order_qty - by_account.order_qty) > 1e-6 * greatest(1, master_plan.order_qty)
+        and abs(master_plan.order_qty - by_account.order_qty)
+        > 1e-6 * greatest(1, master_plan.order_qty)
     )

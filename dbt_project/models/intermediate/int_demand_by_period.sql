@@ -26,12 +26,6 @@ item_promotion_days as (
 
 ),
 
-planning_items as (
-
-    select * from {{ ref('int_planning_items') }}
-
-),
-
 child_lines as (
 
     select

@@ -41,10 +41,7 @@ defaulted as (
         * replace (
             coalesce(lead_time_days, {{ item_defaults()['lead_time_days'] }}) as lead_time_days,
             -- an order cycle that is not given is one aggregation period, whatever the unit says
-            case
-                when order_cycle is null then {{ item_defaults()['order_cycle'] }}
-                else order_cycle
-            end as order_cycle,
+            coalesce(order_cycle, {{ item_defaults()['order_cycle'] }}) as order_cycle,
             case
                 when order_cycle is null then {{ item_defaults()['order_cycle_unit'] }}
                 else coalesce(order_cycle_unit, {{ item_defaults()['order_cycle_unit'] }})

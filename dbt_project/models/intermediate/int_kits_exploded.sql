@@ -41,6 +41,7 @@ kit_components as (
 
 ),
 
+-- the items that are kits: their lines are exploded, not kept
 kits as (
 
     select distinct
@@ -76,21 +77,21 @@ lines as (
 exploded as (
 
     select
-        account_id,
-        source_file,
-        source_row,
-        date,
-        item_code,
-        location,
-        channel,
-        outlier,
-        qty_sold,
-        revenue,
-        profit,
+        lines.account_id,
+        lines.source_file,
+        lines.source_row,
+        lines.date,
+        lines.item_code,
+        lines.location,
+        lines.channel,
+        lines.outlier,
+        lines.qty_sold,
+        lines.revenue,
+        lines.profit,
         cast(null as varchar) as kit_code,
         0 as depth
 
-    -- only kit lines are exploded: the lines of other items skip the recursion
+    -- only kit lines go into the recursion: other items' lines never take part in it
     from lines
     semi join kits
         on lines.account_id = kits.account_id

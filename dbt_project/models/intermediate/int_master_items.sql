@@ -50,11 +50,13 @@ combined as (
         {%- for column in item_first_wins_columns() %}
         {%- if column == 'order_cycle_unit' %}
         -- the unit goes with the order cycle it qualifies
-        first(order_cycle_unit order by position, source_item_code)
-            filter (where order_cycle is not null) as order_cycle_unit,
+        first(order_cycle_unit order by position, source_item_code) filter (
+            where order_cycle is not null
+        ) as order_cycle_unit,
         {%- else %}
-        first({{ column }} order by position, source_item_code)
-            filter (where {{ column }} is not null) as {{ column }},
+        first({{ column }} order by position, source_item_code) filter (
+            where {{ column }} is not null
+        ) as {{ column }},
         {%- endif %}
         {%- endfor %}
         sum(on_hand) as on_hand,
@@ -62,7 +64,7 @@ combined as (
         coalesce(bool_or(on_hand < 0), false) as on_hand_negative,
         -- each child once, in accounts.yaml order, even when two of its codes map to this item
         list_transform(
-            list_sort(list(distinct {'position': position, 'account_id': source_account_id})),
+            list_sort(list(distinct { 'position': position, 'account_id': source_account_id })),
             source -> source.account_id
         ) as source_account_ids
 

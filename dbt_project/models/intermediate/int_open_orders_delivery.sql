@@ -20,8 +20,7 @@ planning_items as (
 
 orders as (
 
-    select
-        * replace (coalesce(nullif(trim(order_type), ''), 'purchase') as order_type)
+    select * replace (coalesce(nullif(trim(order_type), ''), 'purchase') as order_type)
 
     from orders_to_receive
 

@@ -42,17 +42,42 @@ batches as (
 
 child_keys as (
 
-    select account_id, item_code, location from items where account_id <> {{ master_id() }}
+    select
+        account_id,
+        item_code,
+        location
+    from items
+    where account_id <> {{ master_id() }}
     union
-    select account_id, item_code, location from kits_exploded
+    select
+        account_id,
+        item_code,
+        location
+    from kits_exploded
     union
-    select account_id, item_code, location from channels
+    select
+        account_id,
+        item_code,
+        location
+    from channels
     union
-    select account_id, item_code, location from orders_to_receive
+    select
+        account_id,
+        item_code,
+        location
+    from orders_to_receive
     union
-    select account_id, item_code, location from orders_to_ship
+    select
+        account_id,
+        item_code,
+        location
+    from orders_to_ship
     union
-    select account_id, item_code, location from batches
+    select
+        account_id,
+        item_code,
+        location
+    from batches
 
 ),
 
@@ -64,7 +89,7 @@ master_keys as (
         location,
         -- each child once, in accounts.yaml order, even when two of its codes map to this item
         list_transform(
-            list_sort(list(distinct {'position': position, 'account_id': source_account_id})),
+            list_sort(list(distinct { 'position': position, 'account_id': source_account_id })),
             source -> source.account_id
         ) as source_account_ids
 
@@ -105,7 +130,8 @@ joined as (
         all_keys.item_code,
         all_keys.location,
         all_keys.source_account_ids,
-        items.* exclude (account_id, item_code, location, source_account_ids)
+        -- sqlfluff reads the names in exclude () as unqualified columns
+        items.* exclude (account_id, item_code, location, source_account_ids)  -- noqa: RF02
 
     from all_keys
     left join items

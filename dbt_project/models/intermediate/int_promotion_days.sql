@@ -44,7 +44,7 @@ child_promotion_days as (
         and keys.item_code = promotion_days.item_code
         and (
             promotion_days.promotion_location = ''
-            or promotion_days.promotion_location = keys.location
+            or keys.location = promotion_days.promotion_location
         )
     where keys.account_id <> {{ master_id() }}
     group by all

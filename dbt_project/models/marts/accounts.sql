@@ -51,11 +51,13 @@ children_summary as (
         max(last_loaded_at) as last_loaded_at,
         cast(sum(rows_loaded) as bigint) as rows_loaded,
         cast(sum(rows_rejected) as bigint) as rows_rejected,
-        string_agg(account_id || ': ' || last_error, '; ' order by position)
-            filter (where load_status in ('stale', 'failed')) as last_error,
+        string_agg(account_id || ': ' || last_error, '; ' order by position) filter (
+            where load_status in ('stale', 'failed')
+        ) as last_error,
         max(failed_at) as failed_at,
-        string_agg(account_id, ',' order by position)
-            filter (where load_status in ('stale', 'failed')) as stale_children
+        string_agg(account_id, ',' order by position) filter (
+            where load_status in ('stale', 'failed')
+        ) as stale_children
 
     from children
 

@@ -30,9 +30,9 @@ final as (
         item_code,
         location,
         period_start,
-        discount_days
-            / (cast(period_start + {{ period_interval() }} as date) - period_start)
-            as promo_discount,
+        discount_days / (
+            cast(period_start + {{ period_interval() }} as date) - period_start
+        ) as promo_discount,
         -- the forecast starts with the period holding the day after as_of (the last complete
         -- period ends on as_of at the latest), as tributary.forecasting does
         period_start >= {{ period_start(as_of() ~ " + 1") }} as is_future

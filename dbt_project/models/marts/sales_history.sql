@@ -10,12 +10,6 @@ transactions as (
 
 ),
 
-child_accounts as (
-
-    select * from {{ ref('int_child_accounts') }}
-
-),
-
 child_lines as (
 
     select

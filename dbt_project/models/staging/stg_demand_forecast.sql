@@ -1,5 +1,8 @@
 {{ config(tags=['forecast']) }}
 
+-- The files are written with exactly the Parquet schema of tributary.outputs
+-- (DEMAND_FORECAST_SCHEMA) and the hive key `account` is read as varchar (_sources.yml):
+-- the columns only need renaming, no cast.
 with
 
 source as (
@@ -11,18 +14,8 @@ source as (
 renamed as (
 
     select
-        cast(account as varchar) as account_id,
-        cast(item_code as varchar) as item_code,
-        cast(location as varchar) as location,
-        cast(period_start as date) as period_start,
-        cast(forecast_qty as double) as forecast_qty,
-        cast(forecast_lo as double) as forecast_lo,
-        cast(forecast_hi as double) as forecast_hi,
-        cast(forecast_sigma as double) as forecast_sigma,
-        cast(model as varchar) as model,
-        cast(forecast_qty_statistical as double) as forecast_qty_statistical,
-        cast(override_note as varchar) as override_note,
-        cast(override_flagged as boolean) as override_flagged
+        account as account_id,
+        * exclude (account)
 
     from source
     where {{ registered_account('account') }}

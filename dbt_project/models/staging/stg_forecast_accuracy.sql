@@ -1,5 +1,8 @@
 {{ config(tags=['forecast']) }}
 
+-- The files are written with exactly the Parquet schema of tributary.outputs
+-- (FORECAST_ACCURACY_SCHEMA) and the hive key `account` is read as varchar (_sources.yml):
+-- the columns only need renaming, no cast.
 with
 
 source as (
@@ -11,17 +14,8 @@ source as (
 renamed as (
 
     select
-        cast(account as varchar) as account_id,
-        cast(item_code as varchar) as item_code,
-        cast(location as varchar) as location,
-        cast(model as varchar) as model,
-        cast(series_class as varchar) as series_class,
-        cast(wape as double) as wape,
-        cast(mase as double) as mase,
-        cast(bias as double) as bias,
-        cast(periods_tested as bigint) as periods_tested,
-        cast(runner_up as varchar) as runner_up,
-        cast(runner_up_mase as double) as runner_up_mase
+        account as account_id,
+        * exclude (account)
 
     from source
     where {{ registered_account('account') }}

@@ -1,5 +1,8 @@
 {{ config(tags=['plan']) }}
 
+-- The files are written with exactly the Parquet schema of tributary.outputs
+-- (MANUFACTURING_ORDERS_SCHEMA) and the hive key `account` is read as varchar (_sources.yml):
+-- the columns only need renaming, no cast.
 with
 
 source as (
@@ -11,12 +14,8 @@ source as (
 renamed as (
 
     select
-        cast(account as varchar) as account_id,
-        cast(finished_code as varchar) as finished_code,
-        cast(location as varchar) as location,
-        cast(qty as double) as qty,
-        cast(start_date as date) as start_date,
-        cast(due_date as date) as due_date
+        account as account_id,
+        * exclude (account)
 
     from source
     where {{ registered_account('account') }}

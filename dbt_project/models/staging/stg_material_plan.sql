@@ -1,5 +1,8 @@
 {{ config(tags=['plan']) }}
 
+-- The files are written with exactly the Parquet schema of tributary.outputs
+-- (MATERIAL_PLAN_SCHEMA) and the hive key `account` is read as varchar (_sources.yml):
+-- the columns only need renaming, no cast.
 with
 
 source as (
@@ -11,12 +14,8 @@ source as (
 renamed as (
 
     select
-        cast(account as varchar) as account_id,
-        cast(material_code as varchar) as material_code,
-        cast(finished_code as varchar) as finished_code,
-        cast(location as varchar) as location,
-        cast(required_qty as double) as required_qty,
-        cast(required_date as date) as required_date
+        account as account_id,
+        * exclude (account)
 
     from source
     where {{ registered_account('account') }}

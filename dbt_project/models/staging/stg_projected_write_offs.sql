@@ -1,5 +1,8 @@
 {{ config(tags=['plan']) }}
 
+-- The files are written with exactly the Parquet schema of tributary.outputs
+-- (PROJECTED_WRITE_OFFS_SCHEMA) and the hive key `account` is read as varchar (_sources.yml):
+-- the columns only need renaming, no cast.
 with
 
 source as (
@@ -11,13 +14,8 @@ source as (
 renamed as (
 
     select
-        cast(account as varchar) as account_id,
-        cast(item_code as varchar) as item_code,
-        cast(location as varchar) as location,
-        cast(batch_code as varchar) as batch_code,
-        cast(expiration_date as date) as expiration_date,
-        cast(qty_expiring as double) as qty_expiring,
-        cast(value as double) as value
+        account as account_id,
+        * exclude (account)
 
     from source
     where {{ registered_account('account') }}

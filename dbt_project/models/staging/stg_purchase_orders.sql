@@ -1,5 +1,8 @@
 {{ config(tags=['plan']) }}
 
+-- The files are written with exactly the Parquet schema of tributary.outputs
+-- (PURCHASE_ORDERS_SCHEMA) and the hive key `account` is read as varchar (_sources.yml):
+-- the columns only need renaming, no cast.
 with
 
 source as (
@@ -11,19 +14,8 @@ source as (
 renamed as (
 
     select
-        cast(account as varchar) as account_id,
-        cast(supplier_code as varchar) as supplier_code,
-        cast(order_date as date) as order_date,
-        cast(delivery_date as date) as delivery_date,
-        cast(item_code as varchar) as item_code,
-        cast(supplier_item_code as varchar) as supplier_item_code,
-        cast(location as varchar) as location,
-        cast(qty as double) as qty,
-        cast(currency as varchar) as currency,
-        cast(unit_cost as double) as unit_cost,
-        cast(line_cost as double) as line_cost,
-        cast(container_id as varchar) as container_id,
-        cast(container_no as bigint) as container_no
+        account as account_id,
+        * exclude (account)
 
     from source
     where {{ registered_account('account') }}

@@ -1,5 +1,8 @@
 {{ config(tags=['plan']) }}
 
+-- The files are written with exactly the Parquet schema of tributary.outputs
+-- (TRANSFERS_SCHEMA) and the hive key `account` is read as varchar (_sources.yml):
+-- the columns only need renaming, no cast.
 with
 
 source as (
@@ -11,15 +14,8 @@ source as (
 renamed as (
 
     select
-        cast(account as varchar) as account_id,
-        cast(item_code as varchar) as item_code,
-        cast(from_location as varchar) as from_location,
-        cast(to_location as varchar) as to_location,
-        cast(transfer_region as varchar) as transfer_region,
-        cast(qty as double) as qty,
-        cast(kind as varchar) as kind,
-        cast(ship_date as date) as ship_date,
-        cast(delivery_date as date) as delivery_date
+        account as account_id,
+        * exclude (account)
 
     from source
     where {{ registered_account('account') }}
