@@ -1,8 +1,11 @@
 """Great Expectations suites over the output tables.
 
 Suites live as JSON in ``expectations/<table>.json`` (GX 1.x format: a name and a list of
-``{"type": ..., "kwargs": ...}``). They are run on a table's rows with an ephemeral GX context,
-so nothing but the JSON files is kept on disk.
+``{"type": ..., "kwargs": ...}``). They are run with an ephemeral GX context (nothing but the
+JSON files is kept on disk) through GX's SQL data source on the DuckDB warehouse file, opened
+read-only: every expectation is computed by DuckDB as an aggregate query over the whole table,
+so no row is copied into Python (a 17-million-line sales history is checked in seconds, in
+little memory). Only the examples of unexpected values (at most ``MAX_EXAMPLES`` each) come back.
 """
 
 from __future__ import annotations
@@ -10,12 +13,15 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Iterable, Iterator
+import tempfile
+import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+import sqlalchemy as sa
 
 EXPECTATIONS_DIR = Path(__file__).resolve().parents[1] / "expectations"
 
@@ -76,104 +82,79 @@ def load_suite(table: str, directory: Path = EXPECTATIONS_DIR):
     return gx.ExpectationSuite(name=data.get("name", table), expectations=expectations)
 
 
-# Rows per batch a suite is run on: a 17-million-line sales history in one pandas frame takes
-# about 10 GB; in batches of this size the check stays near one GB.
-BATCH_ROWS = 1_000_000
+def _failure(outcome) -> Failure:
+    config = outcome.expectation_config
+    kwargs = config.kwargs
+    details = outcome.result or {}
+    columns = kwargs.get("column_list") or [
+        kwargs[name] for name in ("column_A", "column_B") if kwargs.get(name)
+    ]
+    return Failure(
+        expectation=config.type,
+        column=kwargs.get("column") or (", ".join(columns) if columns else None),
+        unexpected_count=details.get("unexpected_count"),
+        examples=list(details.get("partial_unexpected_list") or [])[:MAX_EXAMPLES],
+    )
 
 
-def validate_table(table: str, rows: pd.DataFrame, directory: Path = EXPECTATIONS_DIR):
-    """Run the table's suite on ``rows``; the report lists every failed expectation."""
-    return validate_batches(table, [rows], directory)
-
-
-def partition_columns(table: str, directory: Path = EXPECTATIONS_DIR) -> list[str]:
-    """The columns every uniqueness expectation of the suite shares: batches split on them keep
-    each key's rows together, so a duplicate is always caught within one batch. Empty when the
-    suite has no uniqueness expectation (any split will do)."""
-    data = json.loads(suite_path(table, directory).read_text())
-    keys = []
-    for expectation in data["expectations"]:
-        kwargs = expectation.get("kwargs", {})
-        if expectation["type"] == "expect_compound_columns_to_be_unique":
-            keys.append(list(kwargs["column_list"]))
-        elif expectation["type"] == "expect_column_values_to_be_unique":
-            keys.append([kwargs["column"]])
-    if not keys:
-        return []
-    return [column for column in keys[0] if all(column in key for key in keys[1:])] or ["*"]
-
-
-def read_in_batches(
-    con: duckdb.DuckDBPyConnection,
-    relation: str,
-    key_columns: list[str],
-    batch_rows: int = BATCH_ROWS,
-) -> Iterator[pd.DataFrame]:
-    """Every row of ``relation`` (a table name or a query), in frames of about ``batch_rows``.
-
-    With key columns, batch i holds the rows whose key hashes to i, so equal keys share a
-    batch; ``["*"]`` means the uniqueness expectations share no column: one batch. Always
-    yields at least one frame (an empty table's columns still count for the suite).
-    """
-    total = con.execute(f"select count(*) from {relation}").fetchone()[0]
-    if key_columns == ["*"]:
-        yield con.execute(f"select * from {relation}").fetchdf()
-        return
-    if not key_columns:
-        reader = con.execute(f"select * from {relation}").to_arrow_reader(batch_rows)
-        empty = True
-        for batch in reader:
-            empty = False
-            yield batch.to_pandas()
-        if empty:
-            yield reader.schema.empty_table().to_pandas()
-        return
-    batches = max(1, -(-total // batch_rows))
-    key = ", ".join(f'"{column}"' for column in key_columns)
-    for number in range(batches):
-        yield con.execute(
-            f"select * from {relation} where hash({key}) % ? = ?", [batches, number]
-        ).fetchdf()
-
-
-def validate_batches(
-    table: str, batches: Iterable[pd.DataFrame], directory: Path = EXPECTATIONS_DIR
+def validate_warehouse(
+    table: str,
+    warehouse: Path | str,
+    schema: str = "marts",
+    directory: Path = EXPECTATIONS_DIR,
+    config: Mapping[str, str] | None = None,
 ) -> QualityReport:
-    """Run the table's suite on each batch of its rows and add the failures up: the counts of
-    unexpected values are summed, examples kept from the first batches that had them."""
+    """Run the suite of ``table`` on ``<schema>.<table>`` in the DuckDB file ``warehouse``.
+
+    The file is opened read-only (``config``: further DuckDB settings, say a memory limit) and
+    closed again before this returns, so a later step can write it. The whole table is one
+    batch: DuckDB computes each expectation over all rows, so a duplicate key or an
+    unexpected value anywhere is counted, and the report lists every failed expectation with
+    its column(s), unexpected count and examples.
+    """
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    import tributary.duckdb_dialect  # noqa: F401  (registers duckdb+tributary://)
 
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     suite = load_suite(table, directory)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    source = context.data_sources.add_pandas(f"{table}_source")
-    batch_definition = source.add_dataframe_asset(table).add_batch_definition_whole_dataframe("all")
-    failures: dict[tuple[str, str | None], Failure] = {}
-    rows = evaluated = 0
-    for frame in batches:
-        rows += len(frame)
-        result = batch_definition.get_batch(batch_parameters={"dataframe": frame}).validate(
-            suite, result_format="SUMMARY"
-        )
-        evaluated = len(result.results)
-        for outcome in result.results:
-            if outcome.success:
-                continue
-            details = outcome.result or {}
-            config = outcome.expectation_config
-            found = failures.setdefault(
-                (config.type, config.kwargs.get("column")),
-                Failure(
-                    expectation=config.type,
-                    column=config.kwargs.get("column"),
-                    unexpected_count=None,
-                ),
-            )
-            if details.get("unexpected_count") is not None:
-                found.unexpected_count = (found.unexpected_count or 0) + details["unexpected_count"]
-            if len(found.examples) < MAX_EXAMPLES:
-                found.examples += list(details.get("partial_unexpected_list") or [])
-                del found.examples[MAX_EXAMPLES:]
-    return QualityReport(table, rows, evaluated, list(failures.values()))
+    connect_args = {"read_only": True, "config": dict(config or {})}
+    source = context.data_sources.add_sql(
+        f"{table}_source",
+        connection_string=f"duckdb+tributary:///{Path(warehouse).resolve()}",
+        kwargs={"connect_args": connect_args},
+    )
+    try:
+        with warnings.catch_warnings():
+            # GX 1.x would rather have the schema in the connection string; DuckDB's has none.
+            warnings.filterwarnings("ignore", "`schema_name` is deprecated", DeprecationWarning)
+            asset = source.add_table_asset(table, table_name=table, schema_name=schema)
+        batch = asset.add_batch_definition_whole_table("all").get_batch()
+        result = batch.validate(suite, result_format="SUMMARY")
+        with source.get_engine().connect() as con:
+            rows = con.execute(
+                sa.select(sa.func.count()).select_from(sa.table(table, schema=schema))
+            ).scalar_one()
+    finally:
+        # Close every pooled connection: DuckDB keeps the file open (and locked) while one is.
+        source.get_execution_engine().engine.dispose()
+        source.get_engine().dispose()
+    failures = [_failure(outcome) for outcome in result.results if not outcome.success]
+    return QualityReport(table, rows, len(result.results), failures)
+
+
+def validate_table(
+    table: str, rows: pd.DataFrame, directory: Path = EXPECTATIONS_DIR
+) -> QualityReport:
+    """Run the table's suite on ``rows`` (hand-made rows, say): they are written to a scratch
+    DuckDB file as ``marts.<table>`` and checked there exactly as the warehouse is."""
+    with tempfile.TemporaryDirectory(prefix="tributary-quality-") as scratch:
+        path = Path(scratch) / "rows.duckdb"
+        with duckdb.connect(str(path)) as con:
+            con.register("rows_frame", rows)
+            con.execute("create schema marts")
+            con.execute(f'create table marts."{table}" as select * from rows_frame')
+        return validate_warehouse(table, path, directory=directory)

@@ -29,12 +29,18 @@ class Warehouse(dg.ConfigurableResource):
         with self.connect() as con:
             return con.execute(sql, params or []).fetchdf()
 
-    @contextmanager
-    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """One read-only connection for several queries (say, a scope read chunk by chunk)."""
+    def reading_file(self) -> Path:
+        """The file this step reads (the run's ready build, else the current warehouse); open
+        it read-only with READER_CONFIG."""
         path = warehouse_files.reading_path(Path(self.path))
         if not path.exists():
             raise dg.Failure(f"no warehouse at {self.path}: build it first (build_warehouse)")
+        return path
+
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One read-only connection for several queries (say, a scope read chunk by chunk)."""
+        path = self.reading_file()
         # Two scopes read side by side: each connection stays within its share of memory.
         with duckdb.connect(str(path), read_only=True, config=READER_CONFIG) as con:
             yield con
