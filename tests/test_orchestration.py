@@ -353,3 +353,11 @@ def test_stopping_tributary_ui_ends_every_dagster_process_it_started(home):
     finally:
         if ui.poll() is None:
             os.kill(ui.pid, signal.SIGKILL)
+
+
+def test_the_parse_lock_sits_beside_the_manifest_it_guards():
+    from orchestration.resources.dbt import PARSE_LOCK, dbt_project
+
+    # Not relative to the folder a process starts in (it once landed in ./target of the repo).
+    assert PARSE_LOCK.is_absolute()
+    assert PARSE_LOCK.parent == Path(dbt_project.manifest_path).parent

@@ -16,6 +16,10 @@ DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+# dbt_project.target_path is relative ("target"), meant from the project folder: anchored here,
+# so the lock never lands in whatever folder the process was started from.
+TARGET_DIR = dbt_project.project_dir / dbt_project.target_path
+PARSE_LOCK = TARGET_DIR / ".parse.lock"
 
 
 def _newest_source_mtime(project_dir: Path) -> float:
@@ -44,8 +48,8 @@ def ensure_manifest() -> Path:
     if stale():
         # Several processes may load the definitions at once (test workers, Celery workers):
         # one parses, the others wait for its manifest.
-        dbt_project.target_path.mkdir(parents=True, exist_ok=True)
-        with open(dbt_project.target_path / ".parse.lock", "a") as lock:
+        TARGET_DIR.mkdir(parents=True, exist_ok=True)
+        with open(PARSE_LOCK, "a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             if stale():
                 # The stock preparer looks for `dbt` on PATH; use the one beside this Python.
