@@ -135,6 +135,19 @@ def stage_peak(sampler: Sampler, start: float, end: float) -> int:
     return max((rss for at, rss in sampler.timeline if start <= at <= end), default=0)
 
 
+def print_stages(wall: float, stages: dict[str, tuple[float, float]], sampler: Sampler) -> None:
+    """Seconds and peak memory per stage, the rest, and how busy the cores were."""
+    for stage, (start, end) in stages.items():
+        peak = stage_peak(sampler, start, end) / 2**30
+        print(f"  {stage:<10} {end - start:7.1f} s   peak {peak:5.2f} GiB")
+    staged = sum(end - start for start, end in stages.values())
+    print(f"  {'other':<10} {wall - staged:7.1f} s  (start-up, automation ticks)")
+    samples = max(sampler.samples, 1)
+    print(f"peak memory (whole process tree): {sampler.peak_rss / 2**30:.2f} GiB")
+    print(f"both cores busy: {sampler.both_busy / samples:.0%} of the run")
+    print(f"cores in use on average: {sampler.busy_cores / samples:.2f} of {os.cpu_count()}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--accounts", type=int, default=5)
@@ -153,15 +166,7 @@ def main() -> None:
         )
         wall, stages, sampler, code = run(root, args.workers)
         print(f"\ntributary run: exit {code}, {wall:.0f} s wall")
-        for stage, (start, end) in stages.items():
-            peak = stage_peak(sampler, start, end) / 2**30
-            print(f"  {stage:<10} {end - start:7.1f} s   peak {peak:5.2f} GiB")
-        staged = sum(end - start for start, end in stages.values())
-        print(f"  {'other':<10} {wall - staged:7.1f} s  (start-up, automation ticks)")
-        samples = max(sampler.samples, 1)
-        print(f"peak memory (whole process tree): {sampler.peak_rss / 2**30:.2f} GiB")
-        print(f"both cores busy: {sampler.both_busy / samples:.0%} of the run")
-        print(f"cores in use on average: {sampler.busy_cores / samples:.2f} of {os.cpu_count()}")
+        print_stages(wall, stages, sampler)
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)

@@ -30,7 +30,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import duckdb
-from pipeline import Sampler, run, stage_peak
+from pipeline import print_stages, run
 
 from tributary.demo.group import change_one_account, write_generated_group
 
@@ -46,7 +46,8 @@ class ProcessPeaks(threading.Thread):
         self.peaks: dict[int, tuple[str, int]] = {}
         self.stop = threading.Event()
 
-    def _below_root(self) -> list[int]:
+    def _below_root(self) -> dict[int, int]:
+        """Process id -> parent id of the root and everything below it."""
         parents: dict[int, int] = {}
         for entry in os.listdir("/proc"):
             if entry.isdigit():
@@ -58,11 +59,12 @@ class ProcessPeaks(threading.Thread):
         below = {self.root_pid}
         for _ in range(6):  # the tree is a few levels deep
             below |= {pid for pid, parent in parents.items() if parent in below}
-        return sorted(below)
+        return {pid: parents.get(pid, 0) for pid in sorted(below)}
 
     def run(self) -> None:
+        labels: dict[int, str] = {}
         while not self.stop.wait(0.5):
-            for pid in self._below_root():
+            for pid, parent in self._below_root().items():
                 try:
                     with open(f"/proc/{pid}/status") as handle:
                         rss = next(
@@ -74,14 +76,18 @@ class ProcessPeaks(threading.Thread):
                         command = handle.read().replace(b"\0", b" ").decode(errors="replace")
                 except (OSError, StopIteration):
                     continue
+                label = _label(command)
+                # a worker process started by a run worker is one of its prophet workers
+                if label == "run worker" and labels.get(parent) == "run worker":
+                    label = "prophet worker"
+                labels[pid] = label
                 if rss > self.peaks.get(pid, ("", 0))[1]:
-                    self.peaks[pid] = (_label(command), rss)
+                    self.peaks[pid] = (label, rss)
 
 
 def _label(command: str) -> str:
     for marker, label in (
         ("dbt", "dbt"),
-        ("prophet", "prophet worker"),
         ("multiprocessing", "run worker"),
         ("tributary run", "tributary run (driver)"),
     ):
@@ -133,7 +139,7 @@ def measured_run(home: Path, workers: int, lines: int) -> float:
         peaks.stop.set()
         peaks.join()
     print(f"\ntributary run: exit {code}, {wall:.0f} s wall")
-    _print_stages(wall, stages, sampler)
+    print_stages(wall, stages, sampler)
     steps = step_seconds(home, since)
     series = series_count(home) if code == 0 else 0
     print("steps (seconds summed over the accounts/scopes; two run side by side):")
@@ -152,16 +158,6 @@ def measured_run(home: Path, workers: int, lines: int) -> float:
         for label, rss in sorted(by_label.items(), key=lambda item: -item[1]):
             print(f"  {label:<28} {rss / GIB:6.2f} GiB")
     return wall
-
-
-def _print_stages(wall: float, stages: dict, sampler: Sampler) -> None:
-    for stage, (start, end) in stages.items():
-        peak = stage_peak(sampler, start, end) / GIB
-        print(f"  {stage:<10} {end - start:7.1f} s   peak {peak:5.2f} GiB")
-    samples = max(sampler.samples, 1)
-    print(f"peak memory (whole process tree): {sampler.peak_rss / GIB:.2f} GiB")
-    print(f"both cores busy: {sampler.both_busy / samples:.0%} of the run")
-    print(f"cores in use on average: {sampler.busy_cores / samples:.2f} of {os.cpu_count()}")
 
 
 def main() -> None:
