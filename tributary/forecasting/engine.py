@@ -121,11 +121,9 @@ def _stat_forecasts(
     return fc
 
 
-# Nominal cost of one prophet fit on one core: the CPU time of a fit of two years of weekly
-# history, cmdstan's process included, measured 0.19 s plain and 0.22 s with a promo regressor
-# (2026-12-07), plus its share of worker start-up. It was 0.12, which let a 10 s budget buy
-# about twice the prophet time it names.
-NOMINAL_PROPHET_FIT_SECONDS = 0.25
+# Nominal wall time of one prophet fit on one core, worker start-up included (measured here:
+# 50-100 ms per weekly series for the fit alone, about 120 ms all in).
+NOMINAL_PROPHET_FIT_SECONDS = 0.12
 
 
 def prophet_series_for_budget(settings: ForecastSettings, fits_per_series: int) -> int:
