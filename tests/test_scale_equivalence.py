@@ -1,5 +1,5 @@
 """The fast paths give what a plain full run gives (issue 15): a nightly rerun in which one
-account changed (its unchanged siblings' forecasts reused, tributary.demo.group's generated
+account changed (its unchanged siblings' forecasts and KPIs reused, tributary.demo.group's generated
 group) ends with the same marts as a fresh one-worker run of the same input."""
 
 from __future__ import annotations
@@ -17,12 +17,16 @@ from tributary.warehouse_diff import mart_differences
 GROUP = {"accounts": 3, "items": 40, "days": 150}
 # Stamped with the time of the run, not computed from the input.
 RUN_STAMPED = ("accounts",)
-CACHE = Path("lake/cache/statistical_forecast")
+CACHES = (Path("lake/cache/statistical_forecast"), Path("lake/cache/kpis"))
 
 
 def _cached_keys(home: Home) -> dict[str, str]:
-    folders = (home.root / CACHE).glob("account=*/*")
-    return {folder.parent.name.removeprefix("account="): folder.name for folder in folders}
+    """'<cache>/<scope>' -> the digest its result is kept under."""
+    return {
+        f"{cache.name}/{folder.parent.name.removeprefix('account=')}": folder.name
+        for cache in CACHES
+        for folder in (home.root / cache).glob("account=*/*")
+    }
 
 
 @pytest.fixture(scope="module")
@@ -44,9 +48,17 @@ def homes(tmp_path_factory) -> tuple[Home, Home, dict[str, str], dict[str, str]]
 def test_a_nightly_rerun_reuses_unchanged_forecasts_and_gives_a_fresh_runs_marts(homes):
     # One test over the module's homes: three pipeline runs are built once, on one worker.
     nightly, fresh, before, after = homes
-    assert set(before) == {"acct1", "acct2", "acct3", "master"}
-    assert after["acct2"] == before["acct2"] and after["acct3"] == before["acct3"]
-    assert after["acct1"] != before["acct1"] and after["master"] != before["master"]
+    scopes = ("acct1", "acct2", "acct3", "master")
+    assert set(before) == {f"{cache.name}/{scope}" for cache in CACHES for scope in scopes}
+    for cache in CACHES:
+
+        def key(keys: dict[str, str], scope: str, cache: Path = cache) -> str:
+            return keys[f"{cache.name}/{scope}"]
+
+        for unchanged in ("acct2", "acct3"):
+            assert key(after, unchanged) == key(before, unchanged), (cache, unchanged)
+        for changed in ("acct1", "master"):
+            assert key(after, changed) != key(before, changed), (cache, changed)
     assert mart_differences(nightly.warehouse, fresh.warehouse, ignore=RUN_STAMPED) == []
 
 

@@ -1,8 +1,5 @@
 """Demand forecasts per scope (each child and the master), over tributary.forecasting."""
 
-import hashlib
-import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +32,7 @@ from tributary.outputs import (
     OVERRIDE_STATUS_SCHEMA,
 )
 from tributary.report.summary import model_mix, report_page
+from tributary.scope_cache import InputDigest, ScopeCache
 from tributary.scopes import MASTER_ID, scope_ids
 
 FORECAST_KEY = dg.AssetKey(["forecasts", "demand_forecast"])
@@ -176,7 +174,7 @@ class StatisticalForecasts:
         self.warehouse = warehouse
         self.tributary_home = tributary_home
         self.progress = progress
-        self.cache = Path(tributary_home.home.lake) / "cache" / "statistical_forecast"
+        self.cache = ScopeCache(Path(tributary_home.home.lake) / "cache" / "statistical_forecast")
         self.results: dict[str, ForecastResult] = {}
 
     def result(self, scope: str) -> ForecastResult:
@@ -188,23 +186,12 @@ class StatisticalForecasts:
     def _result(self, scope: str) -> ForecastResult:
         inputs = _forecast_inputs(self.warehouse, scope)
         key = _inputs_digest(inputs, self.tributary_home)
-        folder = self.cache / f"account={scope}" / key
-        if (folder / "accuracy.parquet").exists():
+        cached = self.cache.get(scope, key, ("forecast", "accuracy"))
+        if cached is not None:
             self.progress(f"{scope}: input unchanged since the last run, its forecast is reused")
-            return ForecastResult(
-                pd.read_parquet(folder / "forecast.parquet"),
-                pd.read_parquet(folder / "accuracy.parquet"),
-            )
+            return ForecastResult(cached["forecast"], cached["accuracy"])
         result = _statistical_forecast(inputs, self.tributary_home, self.progress)
-        staging = folder.with_name(f"{key}.tmp-{os.getpid()}")
-        staging.mkdir(parents=True, exist_ok=True)
-        result.forecast.to_parquet(staging / "forecast.parquet")
-        result.accuracy.to_parquet(staging / "accuracy.parquet")
-        shutil.rmtree(folder, ignore_errors=True)
-        for old in folder.parent.iterdir():  # earlier inputs' copies are of no more use
-            if old != staging:
-                shutil.rmtree(old, ignore_errors=True)
-        staging.rename(folder)
+        self.cache.put(scope, key, {"forecast": result.forecast, "accuracy": result.accuracy})
         return result
 
     def forecast(self, scope: str) -> pd.DataFrame:
@@ -247,15 +234,12 @@ FORECASTING_CODE = [
 
 
 def _inputs_digest(inputs: _ForecastInputs, tributary_home: TributaryHome) -> str:
-    digest = hashlib.sha256()
+    digest = InputDigest("statistical_forecast")
     for frame in (inputs.history, inputs.items, inputs.promotions):
-        digest.update(",".join(frame.columns).encode())
-        digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
-    digest.update(tributary_home.home.accounts_file.read_bytes())
-    digest.update(tributary_home.as_of().isoformat().encode())
-    for source in FORECASTING_CODE:
-        digest.update(source.read_bytes())
-    return digest.hexdigest()[:16]
+        digest.add_frame(frame)
+    digest.add_files([tributary_home.home.accounts_file])
+    digest.add_text(tributary_home.as_of().isoformat())
+    return digest.add_files(FORECASTING_CODE).hexdigest()
 
 
 def _statistical_forecast(

@@ -1,6 +1,7 @@
 """Inventory KPIs per scope (each child and the master), over tributary.kpis."""
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -12,22 +13,29 @@ from orchestration.automation import SCOPE_TAGS, per_scope
 from orchestration.partitions import scopes_partitions
 from orchestration.resources.home import TributaryHome
 from orchestration.resources.warehouse import Warehouse
+from tributary import kpis as kpis_module
+from tributary import periods
 from tributary.kpis import KpiInputs, kpis_in_chunks
 from tributary.lake import Lake
 from tributary.outputs import KPIS_SCHEMA
 from tributary.report.summary import report_page
+from tributary.scope_cache import InputDigest, ScopeCache
 
 KPIS_KEY = dg.AssetKey(["kpis", "kpis"])
+# The warehouse relations the KPIs read (the asset's dbt deps); their whole rows go into the digest.
+KPI_INPUT_TABLES = (
+    "marts.items",
+    "marts.inventory_position",
+    "marts.sales_history",
+    "marts.demand_history",
+    "intermediate.int_daily_on_hand",
+)
 
 
 @dg.asset(
     key=KPIS_KEY,
     deps=[
-        dg.AssetKey(["marts", "items"]),
-        dg.AssetKey(["marts", "inventory_position"]),
-        dg.AssetKey(["marts", "sales_history"]),
-        dg.AssetKey(["marts", "demand_history"]),
-        dg.AssetKey(["intermediate", "int_daily_on_hand"]),
+        *(dg.AssetKey(table.split(".")) for table in KPI_INPUT_TABLES),
         FORECAST_KEY,
         PLAN_KEYS["order_plan"],
     ],
@@ -46,15 +54,23 @@ def scope_kpis(
     lake = Lake(tributary_home.home.lake)
     forecast = lake.read_scope("demand_forecast", scope)
     plan = lake.read_scope("order_plan", scope)
+    cache = ScopeCache(Path(tributary_home.home.lake) / "cache" / "kpis")
     with warehouse.connect() as con:
-        items = con.execute(ITEMS_SQL, [scope]).fetchdf()
-        chunks = item_chunks(con, scope, items, forecast, plan)
-        kpis = kpis_in_chunks(
-            chunks,
-            tributary_home.as_of(),
-            master.period,
-            abc_thresholds=(master.kpi.abc_a, master.kpi.abc_b),
-        )
+        key = _inputs_digest(con, scope, forecast, plan, tributary_home)
+        cached = cache.get(scope, key, ("kpis",))
+        if cached is not None:
+            context.log.info(f"{scope}: input unchanged since the last run, its KPIs are reused")
+            kpis = cached["kpis"]
+        else:
+            items = con.execute(ITEMS_SQL, [scope]).fetchdf()
+            chunks = item_chunks(con, scope, items, forecast, plan)
+            kpis = kpis_in_chunks(
+                chunks,
+                tributary_home.as_of(),
+                master.period,
+                abc_thresholds=(master.kpi.abc_a, master.kpi.abc_b),
+            )
+            cache.put(scope, key, {"kpis": kpis})
     lake.replace_scope(scope, {"kpis": (kpis, KPIS_SCHEMA)}, token="kpis")
     classes = kpis["abc_class"].value_counts().to_dict() if len(kpis) else {}
     return dg.MaterializeResult(
@@ -69,6 +85,27 @@ def scope_kpis(
             "report": dg.MetadataValue.path(str(report_page(tributary_home.home.report, scope))),
         }
     )
+
+
+# The code KPIs come from (this module reads their inputs): changed code, new KPIs.
+KPI_CODE = [Path(__file__), Path(kpis_module.__file__), Path(periods.__file__)]
+
+
+def _inputs_digest(
+    con: duckdb.DuckDBPyConnection,
+    scope: str,
+    forecast: pd.DataFrame,
+    plan: pd.DataFrame,
+    tributary_home: TributaryHome,
+) -> str:
+    """A digest of everything one scope's KPIs are computed from."""
+    digest = InputDigest("kpis")
+    for table in KPI_INPUT_TABLES:
+        digest.add_query(con, f"select * from {table} where account_id = ?", [scope])
+    digest.add_frame(forecast).add_frame(plan)
+    digest.add_files([tributary_home.home.accounts_file])
+    digest.add_text(tributary_home.as_of().isoformat())
+    return digest.add_files(KPI_CODE).hexdigest()
 
 
 # Items per chunk: the master of 5 x 4,000 items x 2 years (8 million lines) read whole held
