@@ -128,6 +128,11 @@ class Lake:
     def registry_path(self) -> Path:
         return self.root / "meta" / "accounts" / PART
 
+    def cache(self, name: str) -> Path:
+        """The folder of one cache of derived results (e.g. a scope's forecasts), which may be
+        deleted at any time: it is only ever read under a digest of its inputs."""
+        return self.root / "cache" / name
+
     def tables(self) -> list[str]:
         return [*PIECES, REJECTED]
 

@@ -174,7 +174,7 @@ class StatisticalForecasts:
         self.warehouse = warehouse
         self.tributary_home = tributary_home
         self.progress = progress
-        self.cache = ScopeCache(Path(tributary_home.home.lake) / "cache" / "statistical_forecast")
+        self.cache = ScopeCache(Lake(tributary_home.home.lake).cache("statistical_forecast"))
         self.results: dict[str, ForecastResult] = {}
 
     def result(self, scope: str) -> ForecastResult:

@@ -54,7 +54,7 @@ def scope_kpis(
     lake = Lake(tributary_home.home.lake)
     forecast = lake.read_scope("demand_forecast", scope)
     plan = lake.read_scope("order_plan", scope)
-    cache = ScopeCache(Path(tributary_home.home.lake) / "cache" / "kpis")
+    cache = ScopeCache(Lake(tributary_home.home.lake).cache("kpis"))
     with warehouse.connect() as con:
         key = _inputs_digest(con, scope, forecast, plan, tributary_home)
         cached = cache.get(scope, key, ("kpis",))
