@@ -8,9 +8,9 @@ import math
 import pandas as pd
 import pytest
 
-from tributary.connectors.folder import RawTable, UnreadableFile
-from tributary.contract import PIECES, normalize_header
-from tributary.validation import validate_piece
+from tributary.connectors.folder import RawTable, UnreadableFile, read_piece_file
+from tributary.contract import PIECES, arrow_schema, arrow_table, normalize_header
+from tributary.validation import validate_in_slices, validate_piece
 
 
 def validate(piece: str, csv: str, **kwargs):
@@ -429,3 +429,40 @@ def test_the_range_limit_is_configurable():
         "beyond the plausible range of +/-1000 (accounts.yaml master.load_checks.max_abs_value)"
     )
     assert reasons(result) == [(2, "on_hand", reason)]
+
+
+def test_validating_in_slices_gives_the_whole_file_result(tmp_path):
+    # Rejections on both sides of slice borders, a blank line, a line with a field too many and
+    # channel categories: 3 rows a slice must give what the whole file gives, row numbers included.
+    path = tmp_path / "transactions.csv"
+    path.write_text(
+        "date,item_code,qty_sold,location,channel_category_1\n"
+        "2024-01-02,A,1,,web\n"
+        "2024-01-03,A,x,,web\n"
+        "\n"
+        "2024-01-04,B,2,north,\n"
+        "2024-01-05,B,3,north,shop,extra\n"
+        "nope,,4,,\n"
+        "2024-01-06,C,5,,web\n"
+        "2024-01-07,C,-1,south,\n"
+    )
+    raw = read_piece_file(path)
+    assert raw.bad_lines  # the line with a field too many
+    piece = PIECES["transactions"]
+    whole = validate_piece(piece, raw)
+    sliced = validate_in_slices(piece, raw, rows=3)
+    assert sliced.frame.equals(arrow_table(whole.frame, arrow_schema(piece)))
+    assert sliced.frame["source_row"].to_pylist() == [2, 5, 8, 9]
+    pd.testing.assert_frame_equal(sliced.rejected, whole.rejected)
+    assert sorted(set(sliced.rejected["row_number"])) == [3, 6, 7]
+    assert (sliced.rows_read, sliced.rows_rejected, sliced.warnings) == (
+        whole.rows_read,
+        whole.rows_rejected,
+        whole.warnings,
+    )
+
+
+def test_pieces_with_a_key_are_not_validated_in_slices():
+    raw = RawTable("items.csv", pd.DataFrame({"item_code": ["A"]}), first_row_number=2)
+    with pytest.raises(ValueError, match="items has rules across rows"):
+        validate_in_slices(PIECES["items"], raw)

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import pyarrow as pa
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ColumnType = Literal["str", "float", "int", "bool", "date", "code"]
 """``code`` is a string whose "not given" value is the empty string (location, channel)."""
@@ -351,6 +354,22 @@ def arrow_schema(piece: Piece) -> pa.Schema:
     fields.append(pa.field("source_file", pa.string()))
     fields.append(pa.field("source_row", pa.int64()))
     return pa.schema(fields)
+
+
+def arrow_table(frame: pd.DataFrame | pa.Table | None, schema: pa.Schema) -> pa.Table:
+    """Rows in exactly ``schema``: NaN/NaT/NA become nulls ("not given"), a column the rows lack
+    is all null, an Arrow table is cast; None or no rows give the schema's empty table."""
+    if frame is None or not len(frame):
+        return schema.empty_table()
+    if isinstance(frame, pa.Table):
+        return frame.select(schema.names).cast(schema)
+    columns = {}
+    for column in schema:
+        if column.name in frame.columns:
+            columns[column.name] = pa.Array.from_pandas(frame[column.name], type=column.type)
+        else:
+            columns[column.name] = pa.nulls(len(frame), type=column.type)
+    return pa.table(columns, schema=schema)
 
 
 REJECTED_ROWS_SCHEMA = pa.schema(

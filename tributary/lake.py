@@ -52,7 +52,13 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from tributary.contract import EXCHANGE_RATES, PIECES, REJECTED_ROWS_SCHEMA, arrow_schema
+from tributary.contract import (
+    EXCHANGE_RATES,
+    PIECES,
+    REJECTED_ROWS_SCHEMA,
+    arrow_schema,
+    arrow_table,
+)
 from tributary.scopes import MASTER_ID
 
 if TYPE_CHECKING:  # pandas loads on use: `tributary report` stays small without it
@@ -285,7 +291,7 @@ class Lake:
                     pass  # another swap just started using it
 
     def replace_account(
-        self, account_id: str, load_id: str, tables: dict[str, pd.DataFrame]
+        self, account_id: str, load_id: str, tables: dict[str, pd.DataFrame | pa.Table | None]
     ) -> None:
         """Write every table of one account aside, then swap them all in.
 
@@ -318,7 +324,7 @@ class Lake:
         self,
         key: str,
         token: str,
-        entries: dict[Path, tuple[pd.DataFrame | None, pa.Schema]],
+        entries: dict[Path, tuple[pd.DataFrame | pa.Table | None, pa.Schema]],
     ) -> None:
         """Write each folder aside, then swap all of them in at once (see the module docstring)."""
         self.recover(key)
@@ -499,20 +505,10 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
-def _write_parquet(frame: pd.DataFrame | None, schema: pa.Schema, path: Path) -> None:
-    """Write ``frame`` with exactly ``schema`` to a temporary name, then rename it into place
-    (making the folder if need be)."""
-    if frame is None or frame.empty:
-        table = schema.empty_table()
-    else:
-        columns = {}
-        for field in schema:
-            if field.name in frame.columns:
-                # from_pandas turns NaN/NaT/NA into nulls, which is what "not given" means.
-                columns[field.name] = pa.Array.from_pandas(frame[field.name], type=field.type)
-            else:
-                columns[field.name] = pa.nulls(len(frame), type=field.type)
-        table = pa.table(columns, schema=schema)
+def _write_parquet(frame: pd.DataFrame | pa.Table | None, schema: pa.Schema, path: Path) -> None:
+    """Write ``frame`` with exactly ``schema`` (see contract.arrow_table) to a temporary name,
+    then rename it into place (making the folder if need be)."""
+    table = arrow_table(frame, schema)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     pq.write_table(table, tmp, compression="zstd")

@@ -21,6 +21,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from tributary.config import Account, Config, Home, LoadChecks
 from tributary.connectors.database import (
@@ -40,7 +41,12 @@ from tributary.contract import MAX_ABS_VALUE, PIECES
 from tributary.exchange_rates import missing_rate
 from tributary.lake import REJECTED, Lake, LoadStatus
 from tributary.scopes import CHILD_ROLE, MASTER_ID, MASTER_ROLE
-from tributary.validation import PieceResult, validate_piece, validate_whole_file
+from tributary.validation import (
+    PieceResult,
+    validate_in_slices,
+    validate_piece,
+    validate_whole_file,
+)
 
 # Bump when parsing rules change, so identical files are re-validated under the new rules.
 CONTRACT_VERSION = "2"  # 2: dates beyond 2262 and with offsets, bad CSV lines as rows
@@ -151,8 +157,11 @@ def validate_account(
     results: dict[str, PieceResult] = {}
     for piece_name, read in source.readers.items():
         raw = read()
-        result = validate_piece(
-            PIECES[piece_name],
+        piece = PIECES[piece_name]
+        # A piece without a key may be millions of lines: validated in slices (see validation).
+        validate = validate_piece if piece.key else validate_in_slices
+        result = validate(
+            piece,
             raw,
             column_map=account.connection.columns,
             date_format=account.connection.date_format,
@@ -283,7 +292,9 @@ def _replace_in_lake(
 ) -> None:
     """Swap the account's pieces and rejected rows into the lake; a failure marks it stale."""
     rejected = [r.rejected for r in results.values() if len(r.rejected)]
-    tables: dict[str, pd.DataFrame] = {name: r.frame for name, r in results.items()}
+    tables: dict[str, pd.DataFrame | pa.Table | None] = {
+        name: r.frame for name, r in results.items()
+    }
     tables[REJECTED] = (
         pd.concat(rejected, ignore_index=True).assign(load_id=load_id) if rejected else None
     )

@@ -9,7 +9,10 @@ Order of work, each step only on the rows that survived the previous one:
 4. duplicate keys: the first row wins, the rest are rejected (``duplicate key``);
 5. loops in BOM and substitutions reject the rows of the loop, naming it.
 
-Every rejection is kept with file, row number, column, value and reason.
+Every rejection is kept with file, row number, column, value and reason. A piece without a key
+(transactions, open orders) has no rule that compares rows, so a large file of one is validated
+in slices (``validate_in_slices``): the step holds one slice's working columns at a time and the
+accepted rows as Arrow, a fraction of their pandas size.
 """
 
 from __future__ import annotations
@@ -24,10 +27,18 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from tributary.config import check_date_format
 from tributary.connectors.folder import RawTable, UnreadableFile, read_piece_file
-from tributary.contract import MAX_ABS_VALUE, Piece, category_list_column, normalize_header
+from tributary.contract import (
+    MAX_ABS_VALUE,
+    Piece,
+    arrow_schema,
+    arrow_table,
+    category_list_column,
+    normalize_header,
+)
 from tributary.graph import loop_edges
 from tributary.schemas import failing_rows
 
@@ -37,6 +48,9 @@ ISO_FORMAT = "ISO8601"
 # Dates are held to the second, not the nanosecond, so that 9999-12-31 ("never expires") and
 # other dates after 2262 fit.
 DATE_DTYPE = "datetime64[s]"
+
+# Pieces whose rows may form loops (step 5).
+LOOP_PIECES = ("bom", "substitutions")
 
 REJECTED_COLUMNS = ["piece", "source_file", "row_number", "column_name", "value", "reason"]
 
@@ -53,7 +67,9 @@ class HeaderMap:
 class PieceResult:
     piece: str
     source_file: str
-    frame: pd.DataFrame  # accepted rows in the lake's shape
+    # Accepted rows in the lake's shape; an Arrow table in the lake's schema when validated in
+    # slices (validate_in_slices).
+    frame: pd.DataFrame | pa.Table
     rejected: pd.DataFrame  # REJECTED_COLUMNS
     rows_read: int
     warnings: list[str] = field(default_factory=list)
@@ -273,6 +289,62 @@ def validate_piece(
     return PieceResult(piece.name, raw.file, frame, rejected, rows_read, notes)
 
 
+# Rows per slice of validate_in_slices: about 0.1 GB of working columns for transactions.
+SLICE_ROWS = 250_000
+
+
+def validate_in_slices(
+    piece: Piece,
+    raw: RawTable,
+    column_map: dict[str, str] | None = None,
+    date_format: str | None = None,
+    max_abs_value: float = MAX_ABS_VALUE,
+    rows: int = SLICE_ROWS,
+) -> PieceResult:
+    """validate_piece on ``rows`` rows at a time, for a piece whose rules never compare rows.
+
+    The result is the one validate_piece gives on the whole file, except that the accepted rows
+    are an Arrow table in the lake's schema: parsed columns of millions of rows, several times
+    the size of the text, are never all held in pandas at once.
+    """
+    if piece.key or piece.name in LOOP_PIECES:
+        raise ValueError(f"{piece.name} has rules across rows: validate it whole")
+    schema = arrow_schema(piece)
+    numbers = raw.numbers()
+    accepted: list[pa.Table] = []
+    rejected: list[pd.DataFrame] = []
+    notes: list[str] = []
+    rows_read = 0
+    for start in range(0, max(len(raw.frame), 1), rows):
+        part = RawTable(
+            raw.file,
+            raw.frame.iloc[start : start + rows].reset_index(drop=True),
+            raw.first_row_number,
+            row_numbers=numbers[start : start + rows],
+            bad_lines=raw.bad_lines if start == 0 else (),  # rejected once, sorted in below
+        )
+        result = validate_piece(piece, part, column_map, date_format, max_abs_value)
+        notes = notes or result.warnings  # about the headers: the same for every slice
+        accepted.append(arrow_table(result.frame, schema))
+        if len(result.rejected) or not rejected:  # the first slice's, even empty: the columns
+            rejected.append(result.rejected)
+        rows_read += result.rows_read
+        del part, result  # one slice's frames at a time
+    all_rejected = rejected[0]
+    if len(rejected) > 1:
+        all_rejected = pd.concat([r for r in rejected if len(r)], ignore_index=True)
+    if len(all_rejected):
+        all_rejected = all_rejected.sort_values(["row_number", "column_name"], kind="stable")
+    return PieceResult(
+        piece.name,
+        raw.file,
+        pa.concat_tables(accepted),
+        all_rejected.reset_index(drop=True),
+        rows_read,
+        notes,
+    )
+
+
 def validate_whole_file(
     piece: Piece, path: Path, error: type[Exception], unreadable: str, rejected: str
 ) -> PieceResult:
@@ -411,7 +483,7 @@ def _drop_loops(
     piece: Piece, survivors: pd.DataFrame, problems: list[pd.DataFrame]
 ) -> pd.DataFrame:
     """Step 5: the rows of a BOM or substitution loop go to ``problems``, naming the loop."""
-    if piece.name not in ("bom", "substitutions") or not len(survivors):
+    if piece.name not in LOOP_PIECES or not len(survivors):
         return survivors
     parent, child = (
         ("finished_code", "material_code") if piece.name == "bom" else ("item_code", "target_code")
