@@ -326,22 +326,13 @@ def validate_in_slices(
         result = validate_piece(piece, part, column_map, date_format, max_abs_value)
         notes = notes or result.warnings  # about the headers: the same for every slice
         accepted.append(arrow_table(result.frame, schema))
-        if len(result.rejected) or not rejected:  # the first slice's, even empty: the columns
-            rejected.append(result.rejected)
+        rejected.append(result.rejected)
         rows_read += result.rows_read
         del part, result  # one slice's frames at a time
-    all_rejected = rejected[0]
-    if len(rejected) > 1:
-        all_rejected = pd.concat([r for r in rejected if len(r)], ignore_index=True)
-    if len(all_rejected):
-        all_rejected = all_rejected.sort_values(["row_number", "column_name"], kind="stable")
+    found = [r for r in rejected if len(r)]
+    all_rejected = _in_row_order(pd.concat(found, ignore_index=True)) if found else rejected[0]
     return PieceResult(
-        piece.name,
-        raw.file,
-        pa.concat_tables(accepted),
-        all_rejected.reset_index(drop=True),
-        rows_read,
-        notes,
+        piece.name, raw.file, pa.concat_tables(accepted), all_rejected, rows_read, notes
     )
 
 
@@ -537,10 +528,13 @@ def _rejected_rows(
         )
         rejected = pd.concat([rejected, bad], ignore_index=True) if len(rejected) else bad
         rejected["row_number"] = rejected["row_number"].astype("int64")
-    if len(rejected):
-        rejected = rejected.sort_values(["row_number", "column_name"], kind="stable")
-        rejected = rejected.reset_index(drop=True)
-    return rejected
+    return _in_row_order(rejected) if len(rejected) else rejected
+
+
+def _in_row_order(rejected: pd.DataFrame) -> pd.DataFrame:
+    """Rejections by row number then column; a row's several reasons keep their order."""
+    rejected = rejected.sort_values(["row_number", "column_name"], kind="stable")
+    return rejected.reset_index(drop=True)
 
 
 _ROW_CHECK_COLUMNS = {
