@@ -142,18 +142,12 @@ child_days as (
 
     from days
     left join daily_lines
-        on days.account_id = daily_lines.account_id
-        and days.item_code = daily_lines.item_code
-        and days.location = daily_lines.location
+        on {{ same_planning_item('days', 'daily_lines') }}
         and days.date = daily_lines.date
     left join current_on_hand
-        on days.account_id = current_on_hand.account_id
-        and days.item_code = current_on_hand.item_code
-        and days.location = current_on_hand.location
+        on {{ same_planning_item('days', 'current_on_hand') }}
     left join changes_after_as_of
-        on days.account_id = changes_after_as_of.account_id
-        and days.item_code = changes_after_as_of.item_code
-        and days.location = changes_after_as_of.location
+        on {{ same_planning_item('days', 'changes_after_as_of') }}
 
 ),
 

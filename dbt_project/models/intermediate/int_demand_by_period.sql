@@ -20,9 +20,9 @@ daily_on_hand as (
 
 ),
 
-item_promotion_days as (
+period_promotions as (
 
-    select * from {{ ref('int_promotion_days') }}
+    select * from {{ ref('int_promotion_periods') }}
 
 ),
 
@@ -141,20 +141,6 @@ period_stockouts as (
 
 ),
 
-period_promotions as (
-
-    select
-        account_id,
-        item_code,
-        location,
-        {{ period_start('date') }} as period_start,
-        sum(discount) as discount_days
-
-    from item_promotion_days
-    group by all
-
-),
-
 final as (
 
     select
@@ -179,23 +165,15 @@ final as (
 
     from spine_with_length as spine
     left join period_lines
-        on spine.account_id = period_lines.account_id
-        and spine.item_code = period_lines.item_code
-        and spine.location = period_lines.location
+        on {{ same_planning_item('spine', 'period_lines') }}
         and spine.period_start = period_lines.period_start
     left join on_hand_history
-        on spine.account_id = on_hand_history.account_id
-        and spine.item_code = on_hand_history.item_code
-        and spine.location = on_hand_history.location
+        on {{ same_planning_item('spine', 'on_hand_history') }}
     left join period_stockouts
-        on spine.account_id = period_stockouts.account_id
-        and spine.item_code = period_stockouts.item_code
-        and spine.location = period_stockouts.location
+        on {{ same_planning_item('spine', 'period_stockouts') }}
         and spine.period_start = period_stockouts.period_start
     left join period_promotions
-        on spine.account_id = period_promotions.account_id
-        and spine.item_code = period_promotions.item_code
-        and spine.location = period_promotions.location
+        on {{ same_planning_item('spine', 'period_promotions') }}
         and spine.period_start = period_promotions.period_start
 
 )

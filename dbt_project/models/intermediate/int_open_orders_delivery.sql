@@ -35,9 +35,7 @@ with_item as (
 
     from orders
     left join planning_items
-        on orders.account_id = planning_items.account_id
-        and orders.item_code = planning_items.item_code
-        and orders.location = planning_items.location
+        on {{ same_planning_item('orders', 'planning_items') }}
 
 ),
 

@@ -135,9 +135,7 @@ joined as (
 
     from all_keys
     left join items
-        on all_keys.account_id = items.account_id
-        and all_keys.item_code = items.item_code
-        and all_keys.location = items.location
+        on {{ same_planning_item('all_keys', 'items') }}
 
 ),
 

@@ -86,17 +86,11 @@ child_positions as (
 
     from planning_items
     left join last_seen_on_hand
-        on planning_items.account_id = last_seen_on_hand.account_id
-        and planning_items.item_code = last_seen_on_hand.item_code
-        and planning_items.location = last_seen_on_hand.location
+        on {{ same_planning_item('planning_items', 'last_seen_on_hand') }}
     left join on_order
-        on planning_items.account_id = on_order.account_id
-        and planning_items.item_code = on_order.item_code
-        and planning_items.location = on_order.location
+        on {{ same_planning_item('planning_items', 'on_order') }}
     left join to_ship
-        on planning_items.account_id = to_ship.account_id
-        and planning_items.item_code = to_ship.item_code
-        and planning_items.location = to_ship.location
+        on {{ same_planning_item('planning_items', 'to_ship') }}
     where planning_items.account_id <> {{ master_id() }}
 
 ),

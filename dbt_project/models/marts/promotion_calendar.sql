@@ -3,23 +3,9 @@
 -- forecasts read the future periods from here.
 with
 
-promotion_days as (
-
-    select * from {{ ref('int_promotion_days') }}
-
-),
-
 by_period as (
 
-    select
-        account_id,
-        item_code,
-        location,
-        {{ period_start('date') }} as period_start,
-        sum(discount) as discount_days
-
-    from promotion_days
-    group by all
+    select * from {{ ref('int_promotion_periods') }}
 
 ),
 
