@@ -74,28 +74,26 @@ lines as (
 
 ),
 
-exploded as (
+-- only kit lines go into the recursion: other items' lines never take part in it
+kit_lines as (
 
-    select
-        lines.account_id,
-        lines.source_file,
-        lines.source_row,
-        lines.date,
-        lines.item_code,
-        lines.location,
-        lines.channel,
-        lines.outlier,
-        lines.qty_sold,
-        lines.revenue,
-        lines.profit,
-        cast(null as varchar) as kit_code,
-        0 as depth
-
-    -- only kit lines go into the recursion: other items' lines never take part in it
+    select lines.*
     from lines
     semi join kits
         on lines.account_id = kits.account_id
         and lines.item_code = kits.kit_code
+
+),
+
+exploded as (
+
+    -- the recursion's rows carry no price or on-hand information
+    select
+        kit_lines.* exclude (sales_price, on_hand, on_hand_change),
+        cast(null as varchar) as kit_code,
+        0 as depth
+
+    from kit_lines
 
     union all
 
@@ -164,20 +162,7 @@ component_lines as (
 final as (
 
     select
-        lines.account_id,
-        lines.source_file,
-        lines.source_row,
-        lines.date,
-        lines.item_code,
-        lines.location,
-        lines.channel,
-        lines.outlier,
-        lines.qty_sold,
-        lines.revenue,
-        lines.sales_price,
-        lines.profit,
-        lines.on_hand,
-        lines.on_hand_change,
+        lines.*,
         false as is_exploded,
         cast(null as varchar) as kit_code,
         0 as kit_depth
