@@ -1,26 +1,6 @@
 {{ config(tags=['plan']) }}
 
 -- The manufacturing orders of every scope (each child and the master), from the planning asset.
-with
-
-plans as (
-
-    select * from {{ ref('stg_manufacturing_orders') }}
-
-),
-
-final as (
-
-    select
-        account_id,
-        finished_code,
-        location,
-        qty,
-        start_date,
-        due_date
-
-    from plans
-
-)
-
-select * from final
+-- Its columns are the Parquet schema of tributary.outputs, read by stg_manufacturing_orders: stated once
+-- there, not listed again here.
+select * from {{ ref('stg_manufacturing_orders') }}

@@ -1,27 +1,6 @@
 {{ config(tags=['plan']) }}
 
 -- The projected write offs of every scope (each child and the master), from the planning asset.
-with
-
-plans as (
-
-    select * from {{ ref('stg_projected_write_offs') }}
-
-),
-
-final as (
-
-    select
-        account_id,
-        item_code,
-        location,
-        batch_code,
-        expiration_date,
-        qty_expiring,
-        value
-
-    from plans
-
-)
-
-select * from final
+-- Its columns are the Parquet schema of tributary.outputs, read by stg_projected_write_offs: stated once
+-- there, not listed again here.
+select * from {{ ref('stg_projected_write_offs') }}

@@ -1,29 +1,6 @@
 {{ config(tags=['plan']) }}
 
 -- The transfers of every scope (each child and the master), from the planning asset.
-with
-
-plans as (
-
-    select * from {{ ref('stg_transfers') }}
-
-),
-
-final as (
-
-    select
-        account_id,
-        item_code,
-        from_location,
-        to_location,
-        transfer_region,
-        qty,
-        kind,
-        ship_date,
-        delivery_date
-
-    from plans
-
-)
-
-select * from final
+-- Its columns are the Parquet schema of tributary.outputs, read by stg_transfers: stated once
+-- there, not listed again here.
+select * from {{ ref('stg_transfers') }}
