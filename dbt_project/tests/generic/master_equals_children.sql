@@ -9,11 +9,11 @@
     over every column: on 17 million sales lines, 2 s instead of 50 s.
 
     The children's rows are first put in the master's item codes and units through their item
-    maps (stg_item_map, joined here on its own rather than through the master_rows macro the
-    models use): item_code becomes the master item code, `quantities` are multiplied and
-    `per_unit` values divided by the multiplier, and `money` columns converted to the master's
-    currency at the child's rate on `money_date` (a SQL expression over `lines`; as_of by
-    default). Without a map, in the master's currency, that changes nothing. -#}
+    maps (stg_item_map, through the master_terms macros that define the mapping for the models
+    too): item_code becomes the master item code, `quantities` are multiplied and `per_unit`
+    values divided by the multiplier, and `money` columns converted to the master's currency at
+    the child's rate on `money_date` (a SQL expression over `lines`; as_of by default).
+    Without a map, in the master's currency, that changes nothing. -#}
 {% test master_equals_children(
     model, source_column='source_account_id', group_column='item_code', quantities=[],
     per_unit=[], money=[], money_date=none
@@ -44,25 +44,15 @@ in_master_terms as (
         lines.* replace (
             coalesce(item_map.master_item_code, lines.item_code) as item_code
             {%- for column in (quantities + per_unit + money) | unique %},
-            lines.{{ column }}
-            {%- if column in quantities %} * coalesce(item_map.multiplier, 1.0){% endif %}
-            {%- if column in per_unit %} / coalesce(item_map.multiplier, 1.0){% endif %}
-            {%- if column in money %} * coalesce(exchange_rate.rate_to_base, 1.0){% endif %}
-                as {{ column }}
+            {{ master_terms_value(
+                'lines.' ~ column, column, quantities, per_unit, money, missing_rate=1.0
+            ) }} as {{ column }}
             {%- endfor %}
         )
 
     from lines
-    left join {{ ref('stg_item_map') }} as item_map
-        on lines.account_id = item_map.account_id
-        and lines.item_code = item_map.item_code
-    {%- if money %}
-    -- the master's own rows find no rate (no account) and stay as they are
-    left join {{ ref('int_account_exchange_rates') }} as exchange_rate
-        on lines.account_id = exchange_rate.account_id
-        and {{ money_date or as_of() }} >= exchange_rate.valid_from
-        and {{ money_date or as_of() }} < exchange_rate.valid_to
-    {%- endif %}
+    -- the master's own rows find no map or rate (no such account) and stay as they are
+    {{ master_terms_joins('lines', money_date=(money_date or as_of()) if money else none) }}
 
 ),
 

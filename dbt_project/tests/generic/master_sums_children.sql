@@ -37,22 +37,15 @@ children as (
         coalesce(item_map.master_item_code, source_rows.item_code) as item_code,
         {% else %}source_rows.{{ key }},
         {% endif %}{% endfor -%}
-        {% for column in columns %}sum(coalesce(source_rows.{{ column }}, 0)
-            {%- if column in money %} * exchange_rate.rate_to_base
-            {%- else %} * coalesce(item_map.multiplier, 1.0){% endif %}) as {{ column }}{{ ',' if not loop.last }}
+        {% for column in columns %}sum({{ master_terms_value(
+            'coalesce(source_rows.' ~ column ~ ', 0)', column,
+            quantities=columns | reject('in', money) | list, money=money
+        ) }}) as {{ column }}{{ ',' if not loop.last }}
         {% endfor %}
     from source_rows
     inner join child_accounts
         on source_rows.account_id = child_accounts.account_id
-    left join {{ ref('stg_item_map') }} as item_map
-        on source_rows.account_id = item_map.account_id
-        and source_rows.item_code = item_map.item_code
-    {%- if money %}
-    left join {{ ref('int_account_exchange_rates') }} as exchange_rate
-        on source_rows.account_id = exchange_rate.account_id
-        and {{ money_date }} >= exchange_rate.valid_from
-        and {{ money_date }} < exchange_rate.valid_to
-    {%- endif %}
+    {{ master_terms_joins('source_rows', money_date=money_date if money else none) }}
     group by all
 
 ),
