@@ -1,3 +1,7 @@
+-- The loader writes every account's files with exactly the piece's Parquet schema
+-- (tributary.contract.arrow_schema: the one statement of each column's type) and the hive key
+-- `account` is read as varchar (_sources.yml): the columns only need renaming, and location takes
+-- '' when not given.
 with
 
 source as (
@@ -9,14 +13,10 @@ source as (
 renamed as (
 
     select
-        cast(account as varchar) as account_id,
-        cast(item_code as varchar) as item_code,
-        coalesce(cast(location as varchar), '') as location,
-        cast(batch_code as varchar) as batch_code,
-        cast(expiration_date as date) as expiration_date,
-        cast(on_hand as double) as on_hand,
-        cast(source_file as varchar) as source_file,
-        cast(source_row as bigint) as source_row
+        account as account_id,
+        * exclude (account) replace (
+            coalesce(location, '') as location
+        )
 
     from source
     where {{ registered_account('account') }}

@@ -1,3 +1,7 @@
+-- The loader writes every account's files with exactly the piece's Parquet schema
+-- (tributary.contract.arrow_schema: the one statement of each column's type) and the hive key
+-- `account` is read as varchar (_sources.yml): the columns only need renaming, and a multiplier
+-- not given is 1.
 with
 
 source as (
@@ -9,13 +13,11 @@ source as (
 renamed as (
 
     select
-        cast(account as varchar) as account_id,
-        cast(item_code as varchar) as item_code,
-        cast(master_item_code as varchar) as master_item_code,
+        account as account_id,
         -- data contract: one child unit is one master unit unless the map says otherwise
-        coalesce(cast(multiplier as double), 1.0) as multiplier,
-        cast(source_file as varchar) as source_file,
-        cast(source_row as bigint) as source_row
+        * exclude (account) replace (
+            coalesce(multiplier, 1.0) as multiplier
+        )
 
     from source
     where {{ registered_account('account') }}

@@ -1,3 +1,7 @@
+-- The loader writes every account's files with exactly the piece's Parquet schema
+-- (tributary.contract.arrow_schema: the one statement of each column's type) and the hive key
+-- `account` is read as varchar (_sources.yml): the columns only need renaming, and location takes
+-- '' when not given.
 with
 
 source as (
@@ -9,18 +13,10 @@ source as (
 renamed as (
 
     select
-        cast(account as varchar) as account_id,
-        cast(item_code as varchar) as item_code,
-        cast(qty as double) as qty,
-        cast(delivery_date as date) as delivery_date,
-        cast(sendout_date as date) as sendout_date,
-        coalesce(cast(location as varchar), '') as location,
-        cast(lot_cost as double) as lot_cost,
-        cast(order_number as varchar) as order_number,
-        cast(order_type as varchar) as order_type,
-        cast(source_from as varchar) as source_from,
-        cast(source_file as varchar) as source_file,
-        cast(source_row as bigint) as source_row
+        account as account_id,
+        * exclude (account) replace (
+            coalesce(location, '') as location
+        )
 
     from source
     where {{ registered_account('account') }}

@@ -1,3 +1,6 @@
+-- The loader writes every account's files with exactly the piece's Parquet schema
+-- (tributary.contract.REJECTED_ROWS_SCHEMA: the one statement of each column's type) and the hive
+-- key `account` is read as varchar (_sources.yml): the columns only need renaming.
 with
 
 source as (
@@ -9,14 +12,8 @@ source as (
 renamed as (
 
     select
-        cast(account as varchar) as account_id,
-        cast(piece as varchar) as piece,
-        cast(source_file as varchar) as source_file,
-        cast(row_number as bigint) as row_number,
-        cast(column_name as varchar) as column_name,
-        cast(value as varchar) as value,
-        cast(reason as varchar) as reason,
-        cast(load_id as varchar) as load_id
+        account as account_id,
+        * exclude (account)
 
     from source
     where {{ registered_account('account') }}

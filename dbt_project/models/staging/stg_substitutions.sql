@@ -1,3 +1,6 @@
+-- The loader writes every account's files with exactly the piece's Parquet schema
+-- (tributary.contract.arrow_schema: the one statement of each column's type) and the hive key
+-- `account` is read as varchar (_sources.yml): the columns only need renaming.
 with
 
 source as (
@@ -9,14 +12,8 @@ source as (
 renamed as (
 
     select
-        cast(account as varchar) as account_id,
-        cast(target_code as varchar) as target_code,
-        cast(item_description as varchar) as item_description,
-        cast(multiplier as double) as multiplier,
-        cast(item_code as varchar) as item_code,
-        cast(substitution_date as date) as substitution_date,
-        cast(source_file as varchar) as source_file,
-        cast(source_row as bigint) as source_row
+        account as account_id,
+        * exclude (account)
 
     from source
     where {{ registered_account('account') }}

@@ -1,3 +1,7 @@
+-- The loader writes every account's files with exactly the piece's Parquet schema
+-- (tributary.contract.arrow_schema: the one statement of each column's type) and the hive key
+-- `account` is read as varchar (_sources.yml): the columns only need renaming, and location and
+-- channel take '' when not given.
 with
 
 source as (
@@ -9,21 +13,11 @@ source as (
 renamed as (
 
     select
-        cast(account as varchar) as account_id,
-        cast(date as date) as date,
-        cast(item_code as varchar) as item_code,
-        cast(qty_sold as double) as qty_sold,
-        coalesce(cast(location as varchar), '') as location,
-        coalesce(cast(channel as varchar), '') as channel,
-        cast(outlier as boolean) as outlier,
-        cast(sales_price as double) as sales_price,
-        cast(revenue as double) as revenue,
-        cast(on_hand as double) as on_hand,
-        cast(on_hand_change as double) as on_hand_change,
-        cast(profit as double) as profit,
-        cast(channel_categories as varchar[]) as channel_categories,
-        cast(source_file as varchar) as source_file,
-        cast(source_row as bigint) as source_row
+        account as account_id,
+        * exclude (account) replace (
+            coalesce(location, '') as location,
+            coalesce(channel, '') as channel
+        )
 
     from source
     where {{ registered_account('account') }}
