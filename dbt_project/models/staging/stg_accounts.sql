@@ -1,3 +1,5 @@
+-- The registry as the CLI writes it (tributary.lake.ACCOUNTS_SCHEMA); position as the integer
+-- the marts publish.
 with
 
 source as (
@@ -9,14 +11,7 @@ source as (
 renamed as (
 
     select
-        cast(account_id as varchar) as account_id,
-        cast(name as varchar) as name,
-        cast(role as varchar) as role,
-        cast(position as integer) as position,
-        cast(currency as varchar) as currency,
-        cast(connection_type as varchar) as connection_type,
-        cast(period as varchar) as period,
-        cast(as_of as date) as as_of
+        * replace (cast(position as integer) as position)
 
     from source
 

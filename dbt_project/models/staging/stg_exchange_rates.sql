@@ -1,3 +1,4 @@
+-- The master's exchange rates as written; currency codes compared in upper case without spaces.
 with
 
 source as (
@@ -9,11 +10,7 @@ source as (
 renamed as (
 
     select
-        upper(trim(cast(currency as varchar))) as currency,
-        cast(rate_to_base as double) as rate_to_base,
-        cast(valid_from as date) as valid_from,
-        cast(source_file as varchar) as source_file,
-        cast(source_row as bigint) as source_row
+        * replace (upper(trim(currency)) as currency)
 
     from source
 

@@ -1,3 +1,5 @@
+-- Each account's last load as the loader writes it (tributary.lake.LOAD_STATUS_SCHEMA); its
+-- warnings are not staged.
 with
 
 source as (
@@ -9,14 +11,8 @@ source as (
 renamed as (
 
     select
-        cast(account as varchar) as account_id,
-        cast(load_id as varchar) as load_id,
-        cast(status as varchar) as status,
-        cast(last_loaded_at as timestamp) as last_loaded_at,
-        cast(rows_loaded as bigint) as rows_loaded,
-        cast(rows_rejected as bigint) as rows_rejected,
-        cast(last_error as varchar) as last_error,
-        cast(failed_at as timestamp) as failed_at
+        account as account_id,
+        * exclude (account, warnings)
 
     from source
     where {{ registered_account('account') }}

@@ -11,12 +11,7 @@ source as (
 renamed as (
 
     select
-        cast(item_code as varchar) as item_code,
-        coalesce(cast(location as varchar), '') as location,
-        {%- for column in item_first_wins_columns() %}
-        {{ column }},
-        {%- endfor %}
-        cast(source_row as bigint) as source_row
+        * exclude (on_hand)
 
     from source
 

@@ -1,23 +1,3 @@
--- The loader writes every account's files with exactly the piece's Parquet schema
--- (tributary.contract.REJECTED_ROWS_SCHEMA: the one statement of each column's type) and the hive
--- key `account` is read as varchar (_sources.yml): the columns only need renaming.
-with
-
-source as (
-
-    select * from {{ source('lake', 'rejected_rows') }}
-
-),
-
-renamed as (
-
-    select
-        account as account_id,
-        * exclude (account)
-
-    from source
-    where {{ registered_account('account') }}
-
-)
-
-select * from renamed
+-- Each account's files as written (tributary.contract.REJECTED_ROWS_SCHEMA, staged_files): only
+-- the key is renamed.
+{{ staged_files('lake', 'rejected_rows') }}
