@@ -89,7 +89,7 @@ exploded as (
 
     -- the recursion's rows carry no price or on-hand information
     select
-        kit_lines.* exclude (sales_price, on_hand, on_hand_change),
+        * exclude (sales_price, on_hand, on_hand_change),
         cast(null as varchar) as kit_code,
         0 as depth
 

@@ -10,8 +10,7 @@ source as (
 
 renamed as (
 
-    select
-        * replace (cast(position as integer) as position)
+    select * replace (cast(position as integer) as position)
 
     from source
 

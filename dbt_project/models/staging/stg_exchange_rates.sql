@@ -9,8 +9,7 @@ source as (
 
 renamed as (
 
-    select
-        * replace (upper(trim(currency)) as currency)
+    select * replace (upper(trim(currency)) as currency)
 
     from source
 

@@ -10,8 +10,7 @@ source as (
 
 renamed as (
 
-    select
-        * exclude (on_hand)
+    select * exclude (on_hand)
 
     from source
 
