@@ -10,13 +10,12 @@ figures are for the closing notes and for spotting regressions by eye.
 from __future__ import annotations
 
 import argparse
-import shutil
-import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from group_home import add_keep_option, work_folder
 
 from tributary.config import Account, Config, Connection, Home, Master
 from tributary.connectors.folder import read_piece_file
@@ -55,11 +54,10 @@ def generate(folder: Path, lines: int, seed: int = 1) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=1_000_000)
-    parser.add_argument("--keep", type=Path, help="keep the generated home here")
+    add_keep_option(parser)
     args = parser.parse_args()
 
-    root = args.keep or Path(tempfile.mkdtemp(prefix="tributary-bench-"))
-    try:
+    with work_folder(args.keep, "tributary-bench-") as root:
         t0 = time.perf_counter()
         path = generate(root / "data" / "big", args.lines)
         print(
@@ -103,9 +101,6 @@ def main() -> None:
             f"reload, unchanged input: {time.perf_counter() - t0:.2f} s "
             f"(unchanged={again.unchanged})"
         )
-    finally:
-        if not args.keep:
-            shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == "__main__":

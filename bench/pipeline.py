@@ -15,16 +15,13 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import shutil
-import tempfile
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from group_home import add_group_options, generate_group, work_folder
 from tributary_cli import start_tributary
-
-from tributary.demo.group import write_generated_group
 
 STAGES = {
     "load": "loads",
@@ -150,26 +147,14 @@ def print_stages(wall: float, stages: dict[str, tuple[float, float]], sampler: S
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--accounts", type=int, default=5)
-    parser.add_argument("--items", type=int, default=4000)
-    parser.add_argument("--days", type=int, default=730)
+    add_group_options(parser, accounts=5, items=4000)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--keep", type=Path, help="keep the generated home here")
     args = parser.parse_args()
-    root = args.keep or Path(tempfile.mkdtemp(prefix="tributary-pipeline-"))
-    try:
-        t0 = time.perf_counter()
-        lines = write_generated_group(root, args.accounts, args.items, args.days)
-        print(
-            f"generated {args.accounts} accounts x {args.items:,} items x {args.days} days: "
-            f"{lines:,} transaction lines in {time.perf_counter() - t0:.0f}s (not counted)"
-        )
+    with work_folder(args.keep, "tributary-pipeline-") as root:
+        generate_group(root, args)
         wall, stages, sampler, code = run(root, args.workers)
         print(f"\ntributary run: exit {code}, {wall:.0f} s wall")
         print_stages(wall, stages, sampler)
-    finally:
-        if not args.keep:
-            shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ import duckdb
 from tributary.demo.group import write_generated_group
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from group_home import add_group_options  # noqa: E402
 from tributary_cli import TRIBUTARY, start_tributary  # noqa: E402
 
 
@@ -58,11 +59,8 @@ def timed_report(home: Path, out: Path) -> tuple[float, int, str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--items", type=int, default=20_000)
-    parser.add_argument("--accounts", type=int, default=1)
-    parser.add_argument("--days", type=int, default=730)
+    add_group_options(parser, accounts=1, items=20_000)
     parser.add_argument("--home", type=Path, help="an existing home (already run) to report on")
-    parser.add_argument("--keep", type=Path, help="keep the generated home here")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 

@@ -21,18 +21,16 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import shutil
 import sqlite3
-import tempfile
 import threading
-import time
 from collections import defaultdict
 from pathlib import Path
 
 import duckdb
+from group_home import add_group_options, generate_group, work_folder
 from pipeline import print_stages, run
 
-from tributary.demo.group import change_one_account, write_generated_group
+from tributary.demo.group import change_one_account
 
 GIB = 2**30
 
@@ -162,31 +160,19 @@ def measured_run(home: Path, workers: int, lines: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--accounts", type=int, default=5)
-    parser.add_argument("--items", type=int, default=20_000)
-    parser.add_argument("--days", type=int, default=730)
+    add_group_options(parser, accounts=5, items=20_000)
     parser.add_argument("--density", type=float, default=1.0)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--keep", type=Path, help="keep the generated home here")
     parser.add_argument("--no-rerun", action="store_true", help="skip the nightly rerun")
     args = parser.parse_args()
-    root = args.keep or Path(tempfile.mkdtemp(prefix="tributary-scale-"))
-    try:
-        t0 = time.perf_counter()
-        lines = write_generated_group(root, args.accounts, args.items, args.days, args.density)
-        print(
-            f"generated {args.accounts} accounts x {args.items:,} items x {args.days} days: "
-            f"{lines:,} transaction lines in {time.perf_counter() - t0:.0f}s (not counted)"
-        )
+    with work_folder(args.keep, "tributary-scale-") as root:
+        lines = generate_group(root, args, args.density)
         full = measured_run(root, args.workers, lines)
         if not args.no_rerun:
             changed = change_one_account(root)
             print(f"\nnightly rerun: acct1's last 7 days changed ({changed:,} lines)")
             rerun = measured_run(root, args.workers, lines // args.accounts)
             print(f"rerun / full run: {rerun:.0f} s / {full:.0f} s = {rerun / full:.0%}")
-    finally:
-        if not args.keep:
-            shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,13 @@ accounts:
 """
 
 
+def refusal(text: str) -> str:
+    """The message parse_config refuses ``text`` with (the test fails if it accepts it)."""
+    with pytest.raises(ConfigError) as error:
+        parse_config(text)
+    return str(error.value)
+
+
 def test_valid_file_parses_with_defaults():
     config = parse_config(VALID)
     assert config.master.period == "month"
@@ -70,9 +77,7 @@ def test_round_trip_through_a_home(tmp_path):
     ],
 )
 def test_invalid_files_are_refused_with_the_reason(text, message):
-    with pytest.raises(ConfigError) as error:
-        parse_config(text)
-    assert message in str(error.value)
+    assert message in refusal(text)
 
 
 def test_home_resolution_order(tmp_path, monkeypatch):
@@ -118,9 +123,7 @@ accounts:
 
 
 def test_an_unknown_account_key_is_an_error_that_suggests_the_right_one():
-    with pytest.raises(ConfigError) as error:
-        parse_config(ACCOUNT.replace("EXTRA", "curency: EUR"))
-    message = str(error.value)
+    message = refusal(ACCOUNT.replace("EXTRA", "curency: EUR"))
     assert "accounts[1] (shop): unknown key 'curency' (did you mean 'currency'?)" in message
     assert "allowed: connection, currency, id, name" in message
 
@@ -135,18 +138,14 @@ def test_an_unknown_account_key_is_an_error_that_suggests_the_right_one():
     ],
 )
 def test_unknown_keys_at_every_level_are_errors(text, expected):
-    with pytest.raises(ConfigError) as error:
-        parse_config(text)
-    assert expected in str(error.value)
+    assert expected in refusal(text)
 
 
 def test_a_key_given_twice_is_an_error_with_both_line_numbers():
     text = ACCOUNT.replace("EXTRA", "name: Shop").replace(
         "      path: data/shop\n", "      path: data/shop\n      path: data/other\n"
     )
-    with pytest.raises(ConfigError) as error:
-        parse_config(text)
-    assert "key 'path' is given twice in one mapping (lines 8 and 9)" in str(error.value)
+    assert "key 'path' is given twice in one mapping (lines 8 and 9)" in refusal(text)
 
 
 def test_load_checks_default_and_parse():

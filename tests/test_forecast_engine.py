@@ -9,6 +9,7 @@ import pandas as pd
 import pandas.testing as pdt
 
 from tributary.forecasting import ForecastSettings, first_forecast_period, forecast_demand
+from tributary.outputs import DEMAND_FORECAST_SCHEMA
 
 INTERMITTENT = {"croston_sba", "tsb", "adida"}
 
@@ -191,17 +192,10 @@ def test_output_is_deterministic_and_sorted():
 
 def test_output_columns_and_new_series_class():
     res = _run(_mixed(), _weekly_as_of(100))
-    assert list(res.forecast.columns) == [
-        "account_id",
-        "item_code",
-        "location",
-        "period_start",
-        "forecast_qty",
-        "forecast_lo",
-        "forecast_hi",
-        "forecast_sigma",
-        "model",
-    ]
+    # The lake's columns (tributary.outputs) through the model, after the series' account_id;
+    # the planner-override columns are added later (tributary.forecasting.overrides).
+    lake = DEMAND_FORECAST_SCHEMA.names
+    assert list(res.forecast.columns) == ["account_id", *lake[: lake.index("model") + 1]]
     assert res.forecast["period_start"].dtype == "datetime64[ns]"
     acc = res.accuracy.set_index("item_code")
     assert {"model", "wape", "mase", "bias", "periods_tested", "series_class"} <= set(acc.columns)

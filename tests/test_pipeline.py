@@ -8,32 +8,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+from marts import MARTS
 
 from orchestration.runner import run_pipeline
 from tributary.config import Home
 from tributary.demo import write_demo_home
-
-MARTS = [
-    "accounts",
-    "rejected_rows",
-    "items",
-    "sales_history",
-    "demand_history",
-    "inventory_position",
-    "open_orders",
-    "promotion_calendar",
-    "demand_forecast",
-    "forecast_accuracy",
-    "order_plan",
-    "order_plan_by_account",
-    "purchase_orders",
-    "transfers",
-    "manufacturing_orders",
-    "material_plan",
-    "projected_write_offs",
-    "kpis",
-    "kpi_summary",
-]
 
 
 def snapshot(home: Home) -> dict[str, pd.DataFrame]:

@@ -7,6 +7,7 @@ import json
 import duckdb
 import pandas as pd
 import pytest
+from marts import FOUNDATION_MARTS
 
 from tributary.quality import (
     load_suite,
@@ -39,15 +40,7 @@ def forecast_rows(**changes) -> pd.DataFrame:
 
 
 def test_every_output_table_of_the_foundation_has_a_suite():
-    assert set(tables_with_suites()) >= {
-        "accounts",
-        "rejected_rows",
-        "items",
-        "sales_history",
-        "demand_history",
-        "inventory_position",
-        "open_orders",
-    }
+    assert set(tables_with_suites()) >= set(FOUNDATION_MARTS)
 
 
 @pytest.mark.parametrize("table", tables_with_suites())

@@ -26,39 +26,27 @@ def reasons(result) -> list[tuple[int, str, str]]:
 
 
 @pytest.mark.parametrize(
-    ("header", "column"),
+    ("piece", "header", "column"),
     [
-        ("Item code", "item_code"),
-        ("Qty sold", "qty_sold"),
-        ("  DATE ", "date"),
-        ("Sales price/unit", "sales_price"),
-        ("On hand change", "on_hand_change"),
-        ("Transaction revenue", "revenue"),
+        ("transactions", "Item code", "item_code"),
+        ("transactions", "Qty sold", "qty_sold"),
+        ("transactions", "  DATE ", "date"),
+        ("transactions", "Sales price/unit", "sales_price"),
+        ("transactions", "On hand change", "on_hand_change"),
+        ("transactions", "Transaction revenue", "revenue"),
+        ("items", "Lead time", "lead_time_days"),
+        ("items", "Supplier's item code", "supplier_item_code"),
+        ("items", "Supplier\u2019s currency", "supplier_currency"),
+        ("items", "# of periods for safety stock", "safety_stock_periods"),
+        ("items", "Inventory value/unit", "inventory_value_per_unit"),
+        ("items", "Weight/unit", "weight_per_unit"),
+        ("items", "Shelf life, days", "shelf_life_days"),
+        ("items", "DC name", "dc_name"),
     ],
 )
-def test_document_headers_match_transaction_columns(header, column):
-    piece = PIECES["transactions"]
+def test_document_headers_match_the_piece_columns(piece, header, column):
     normalized = normalize_header(header)
-    assert piece.aliases.get(normalized, normalized) == column
-
-
-@pytest.mark.parametrize(
-    ("header", "column"),
-    [
-        ("Lead time", "lead_time_days"),
-        ("Supplier's item code", "supplier_item_code"),
-        ("Supplier\u2019s currency", "supplier_currency"),
-        ("# of periods for safety stock", "safety_stock_periods"),
-        ("Inventory value/unit", "inventory_value_per_unit"),
-        ("Weight/unit", "weight_per_unit"),
-        ("Shelf life, days", "shelf_life_days"),
-        ("DC name", "dc_name"),
-    ],
-)
-def test_document_headers_match_item_columns(header, column):
-    piece = PIECES["items"]
-    normalized = normalize_header(header)
-    assert piece.aliases.get(normalized, normalized) == column
+    assert PIECES[piece].aliases.get(normalized, normalized) == column
 
 
 def test_explicit_column_map_wins():

@@ -489,13 +489,14 @@ def test_master_demand_is_computed_on_the_childrens_combined_lines(con):
 LINE = "source_account_id, date, item_code, location, channel, qty_sold, revenue, outlier"
 
 
+def master_and_children(con, table: str, columns: str) -> tuple[list[tuple], list[tuple]]:
+    """``columns`` of the master's rows of ``table`` and of the children's rows, each sorted."""
+    select = f"select {columns} from marts.{table} where account_id {{}} 'master' order by all"
+    return rows(con, select.format("=")), rows(con, select.format("<>"))
+
+
 def test_master_sales_history_has_exactly_the_childrens_lines(con):
-    children = rows(
-        con, f"select {LINE} from marts.sales_history where account_id <> 'master' order by all"
-    )
-    master = rows(
-        con, f"select {LINE} from marts.sales_history where account_id = 'master' order by all"
-    )
+    master, children = master_and_children(con, "sales_history", LINE)
     assert master == children
     assert len(master) == 12  # 10 north + 2 south
     assert rows(
@@ -516,12 +517,7 @@ def test_master_open_orders_are_the_childrens_lines_unchanged(con):
         "source_account_id, item_code, location, order_type, order_number, qty, "
         "sendout_date, delivery_date"
     )
-    children = rows(
-        con, f"select {cols} from marts.open_orders where account_id <> 'master' order by all"
-    )
-    master = rows(
-        con, f"select {cols} from marts.open_orders where account_id = 'master' order by all"
-    )
+    master, children = master_and_children(con, "open_orders", cols)
     assert master == children
     assert len(master) == 8  # 7 north + 1 south
 

@@ -334,14 +334,22 @@ def category_list_column(group: str) -> str:
     return group.removesuffix("y") + "ies"
 
 
+# The Arrow types of the lake's files, short for the schemas declared column by column.
+S, F, D, INT, BOOL = pa.string(), pa.float64(), pa.date32(), pa.int64(), pa.bool_()
+
 _ARROW_TYPES: dict[str, pa.DataType] = {
-    "str": pa.string(),
-    "code": pa.string(),
-    "float": pa.float64(),
-    "int": pa.int64(),
-    "bool": pa.bool_(),
-    "date": pa.date32(),
+    "str": S,
+    "code": S,
+    "float": F,
+    "int": INT,
+    "bool": BOOL,
+    "date": D,
 }
+
+
+def schema_of(*fields: tuple[str, pa.DataType]) -> pa.Schema:
+    """A Parquet schema from its (name, type) pairs, in order."""
+    return pa.schema([pa.field(name, type_) for name, type_ in fields])
 
 
 def arrow_schema(piece: Piece) -> pa.Schema:
@@ -372,14 +380,12 @@ def arrow_table(frame: pd.DataFrame | pa.Table | None, schema: pa.Schema) -> pa.
     return pa.table(columns, schema=schema)
 
 
-REJECTED_ROWS_SCHEMA = pa.schema(
-    [
-        pa.field("piece", pa.string()),
-        pa.field("source_file", pa.string()),
-        pa.field("row_number", pa.int64()),
-        pa.field("column_name", pa.string()),
-        pa.field("value", pa.string()),
-        pa.field("reason", pa.string()),
-        pa.field("load_id", pa.string()),
-    ]
+REJECTED_ROWS_SCHEMA = schema_of(
+    ("piece", S),
+    ("source_file", S),
+    ("row_number", INT),
+    ("column_name", S),
+    ("value", S),
+    ("reason", S),
+    ("load_id", S),
 )

@@ -54,10 +54,14 @@ import pyarrow.parquet as pq
 
 from tributary.contract import (
     EXCHANGE_RATES,
+    INT,
     PIECES,
     REJECTED_ROWS_SCHEMA,
+    D,
+    S,
     arrow_schema,
     arrow_table,
+    schema_of,
 )
 from tributary.scopes import MASTER_ID
 
@@ -80,30 +84,28 @@ _LOCKS_HELD: dict[str, int] = {}
 # as the last one. Unset (the normal case), it does nothing.
 CRASH_AFTER_RENAMES_ENV = "TRIBUTARY_LAKE_CRASH_AFTER_RENAMES"
 
-LOAD_STATUS_SCHEMA = pa.schema(
-    [
-        pa.field("load_id", pa.string()),
-        pa.field("status", pa.string()),
-        pa.field("last_loaded_at", pa.timestamp("us")),
-        pa.field("rows_loaded", pa.int64()),
-        pa.field("rows_rejected", pa.int64()),
-        pa.field("last_error", pa.string()),
-        pa.field("failed_at", pa.timestamp("us")),
-        pa.field("warnings", pa.string()),
-    ]
+TIMESTAMP = pa.timestamp("us")
+
+LOAD_STATUS_SCHEMA = schema_of(
+    ("load_id", S),
+    ("status", S),
+    ("last_loaded_at", TIMESTAMP),
+    ("rows_loaded", INT),
+    ("rows_rejected", INT),
+    ("last_error", S),
+    ("failed_at", TIMESTAMP),
+    ("warnings", S),
 )
 
-ACCOUNTS_SCHEMA = pa.schema(
-    [
-        pa.field("account_id", pa.string()),
-        pa.field("name", pa.string()),
-        pa.field("role", pa.string()),
-        pa.field("position", pa.int64()),
-        pa.field("currency", pa.string()),
-        pa.field("connection_type", pa.string()),
-        pa.field("period", pa.string()),
-        pa.field("as_of", pa.date32()),
-    ]
+ACCOUNTS_SCHEMA = schema_of(
+    ("account_id", S),
+    ("name", S),
+    ("role", S),
+    ("position", INT),
+    ("currency", S),
+    ("connection_type", S),
+    ("period", S),
+    ("as_of", D),
 )
 
 

@@ -7,37 +7,35 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-DEMAND_FORECAST_SCHEMA = pa.schema(
-    [
-        pa.field("item_code", pa.string()),
-        pa.field("location", pa.string()),
-        pa.field("period_start", pa.date32()),
-        pa.field("forecast_qty", pa.float64()),
-        pa.field("forecast_lo", pa.float64()),
-        pa.field("forecast_hi", pa.float64()),
-        pa.field("forecast_sigma", pa.float64()),
-        pa.field("model", pa.string()),
-        # planner overrides (tributary.forecasting.overrides): the model's own quantity, the
-        # override's note (null: not overridden) and whether it moved the quantity > 30 %
-        pa.field("forecast_qty_statistical", pa.float64()),
-        pa.field("override_note", pa.string()),
-        pa.field("override_flagged", pa.bool_()),
-    ]
+from tributary.contract import BOOL, INT, D, F, S, schema_of
+
+DEMAND_FORECAST_SCHEMA = schema_of(
+    ("item_code", S),
+    ("location", S),
+    ("period_start", D),
+    ("forecast_qty", F),
+    ("forecast_lo", F),
+    ("forecast_hi", F),
+    ("forecast_sigma", F),
+    ("model", S),
+    # planner overrides (tributary.forecasting.overrides): the model's own quantity, the
+    # override's note (null: not overridden) and whether it moved the quantity > 30 %
+    ("forecast_qty_statistical", F),
+    ("override_note", S),
+    ("override_flagged", BOOL),
 )
 
-FORECAST_ACCURACY_SCHEMA = pa.schema(
-    [
-        pa.field("item_code", pa.string()),
-        pa.field("location", pa.string()),
-        pa.field("model", pa.string()),
-        pa.field("series_class", pa.string()),
-        pa.field("wape", pa.float64()),
-        pa.field("mase", pa.float64()),
-        pa.field("bias", pa.float64()),
-        pa.field("periods_tested", pa.int64()),
-        pa.field("runner_up", pa.string()),
-        pa.field("runner_up_mase", pa.float64()),
-    ]
+FORECAST_ACCURACY_SCHEMA = schema_of(
+    ("item_code", S),
+    ("location", S),
+    ("model", S),
+    ("series_class", S),
+    ("wape", F),
+    ("mase", F),
+    ("bias", F),
+    ("periods_tested", INT),
+    ("runner_up", S),
+    ("runner_up_mase", F),
 )
 
 DERIVED_SCHEMAS: dict[str, pa.Schema] = {
@@ -45,14 +43,7 @@ DERIVED_SCHEMAS: dict[str, pa.Schema] = {
     "forecast_accuracy": FORECAST_ACCURACY_SCHEMA,
 }
 
-
-def _schema(*fields: tuple[str, pa.DataType]) -> pa.Schema:
-    return pa.schema([pa.field(name, type_) for name, type_ in fields])
-
-
-S, F, D, INT = pa.string(), pa.float64(), pa.date32(), pa.int64()
-
-ORDER_PLAN_SCHEMA = _schema(
+ORDER_PLAN_SCHEMA = schema_of(
     ("item_code", S),
     ("location", S),
     ("on_hand", F),
@@ -86,7 +77,7 @@ ORDER_PLAN_SCHEMA = _schema(
     ("container_id", S),
     ("transfer_in_qty", F),
 )
-PURCHASE_ORDERS_SCHEMA = _schema(
+PURCHASE_ORDERS_SCHEMA = schema_of(
     ("supplier_code", S),
     ("order_date", D),
     ("delivery_date", D),
@@ -100,7 +91,7 @@ PURCHASE_ORDERS_SCHEMA = _schema(
     ("container_id", S),
     ("container_no", INT),
 )
-TRANSFERS_SCHEMA = _schema(
+TRANSFERS_SCHEMA = schema_of(
     ("item_code", S),
     ("from_location", S),
     ("to_location", S),
@@ -110,21 +101,21 @@ TRANSFERS_SCHEMA = _schema(
     ("ship_date", D),
     ("delivery_date", D),
 )
-MANUFACTURING_ORDERS_SCHEMA = _schema(
+MANUFACTURING_ORDERS_SCHEMA = schema_of(
     ("finished_code", S),
     ("location", S),
     ("qty", F),
     ("start_date", D),
     ("due_date", D),
 )
-MATERIAL_PLAN_SCHEMA = _schema(
+MATERIAL_PLAN_SCHEMA = schema_of(
     ("material_code", S),
     ("finished_code", S),
     ("location", S),
     ("required_qty", F),
     ("required_date", D),
 )
-PROJECTED_WRITE_OFFS_SCHEMA = _schema(
+PROJECTED_WRITE_OFFS_SCHEMA = schema_of(
     ("item_code", S),
     ("location", S),
     ("batch_code", S),
@@ -143,7 +134,7 @@ PLAN_SCHEMAS: dict[str, pa.Schema] = {
 }
 DERIVED_SCHEMAS.update(PLAN_SCHEMAS)
 
-KPIS_SCHEMA = _schema(
+KPIS_SCHEMA = schema_of(
     ("item_code", S),
     ("location", S),
     ("abc_class", S),
@@ -167,7 +158,7 @@ DERIVED_SCHEMAS["kpis"] = KPIS_SCHEMA
 # Per scope, beside its forecast: how each planner override matched the forecast rows
 # (tributary.forecasting.overrides). Read by `tributary override list` and the run's progress
 # lines; not a mart.
-OVERRIDE_STATUS_SCHEMA = _schema(
+OVERRIDE_STATUS_SCHEMA = schema_of(
     ("override_id", INT),
     ("account_id", S),
     ("item_code", S),
